@@ -1,0 +1,108 @@
+/* The Monte Carlo engine: deals blocks of the global sample index space to MPI
+ * ranks, samples each block, runs the projection core on it and folds the
+ * results into an mc_stats, the complete mergeable state of a run.
+ *
+ * Reproducibility (MODEL.md "Statistics over samples"): block b always holds
+ * the samples [b*MC_BLOCK, min((b+1)*MC_BLOCK, n)); every statistic is built
+ * from per-block contributions combined exactly (integer counts, exact sums of
+ * per-block partial sums), so the result is the same bits for any number of
+ * ranks, parts or restarts. */
+#ifndef MC_ENGINE_H
+#define MC_ENGINE_H
+
+#include <mpi.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "mc_sketch.h"
+#include "mc_spec.h"
+#include "mc_xsum.h"
+
+#define MC_BLOCK 1024
+/* Bins per year of the crossing-time histogram (bin 0 holds exact zeros). */
+#define MC_TAU_BINS_PER_YEAR 4096
+/* Version of the state layout below, stored in results files. */
+#define MC_ENGINE_FORMAT 1
+
+/* The complete state of a (partial) run. Owns all its arrays. */
+typedef struct mc_stats {
+  int ny;           /* grid years */
+  int ncross;       /* crossovers */
+  int mbits;        /* sketch mantissa bits */
+  uint64_t samples; /* n of the job */
+  uint64_t nblocks; /* ceil(n / MC_BLOCK) */
+  uint8_t *done;    /* bitmap over blocks: bit b of done[b/8] */
+
+  mc_sketch *series; /* [MC_NSERIES * ny], index s*ny + y */
+  mc_xsum *sum1;     /* [MC_NSERIES * ny] sums of (x - shift) over finite x */
+  mc_xsum *sum2;     /* [MC_NSERIES * ny] sums of (x - shift)^2 */
+  double *shift;     /* [MC_NSERIES * ny] the series at the parameters' medians */
+  mc_sketch param[MC_NPARAM];
+
+  uint64_t *year_counts; /* [ncross * ny] */
+  uint64_t *never;       /* [ncross] */
+  int64_t ntau;          /* bins of each crossing-time histogram */
+  uint64_t *tau_hist;    /* [ncross * ntau] */
+} mc_stats;
+
+/* Allocates an empty state for spec. */
+int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e);
+void mc_stats_free(mc_stats *st);
+
+/* Adds src into dst. Refuses (MC_EINPUT) states of different shapes and states
+ * that share a done block. */
+int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e);
+
+/* Collective over comm: on return root holds the sum over all ranks' states
+ * (done bitmaps OR-ed); the other ranks' st is unchanged. */
+int mc_stats_reduce(const mc_stats *st, mc_stats *root_out, int root, MPI_Comm comm, mc_err *e);
+
+/* Samples covered by the done blocks. */
+uint64_t mc_stats_done_samples(const mc_stats *st);
+static inline int mc_stats_block_done(const mc_stats *st, uint64_t b) {
+  return (st->done[b >> 3] >> (b & 7)) & 1;
+}
+
+/* Derived statistics (MODEL.md). y is a grid-year index, p a percent. */
+double mc_stats_series_percentile(const mc_stats *st, int series, int y, double p);
+double mc_stats_series_mean(const mc_stats *st, int series, int y);
+double mc_stats_series_std(const mc_stats *st, int series, int y); /* population (ddof 0) */
+double mc_stats_param_percentile(const mc_stats *st, int param, double p);
+/* Quantile p of the crossing time tau (years since the base year, censored
+ * samples counted as +inf); NaN where it falls on a censored sample. */
+double mc_stats_time_quantile(const mc_stats *st, int cross, double p);
+
+/* Blocks [*first, *last) of part k of n (1 <= k <= n). */
+void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint64_t *last);
+
+/* Receives each processed block's per-sample values (for `outputs: {samples:
+ * true}`): in[p][i] inputs, tau[c][i] crossing times as fractional years (NaN
+ * when censored). Called on the rank that computed the block. */
+typedef int (*mc_sample_sink)(void *ctx, uint64_t first, int n, const double *const *in,
+                              const double *const *tau, mc_err *e);
+
+/* Called collectively at checkpoints with the state reduced onto rank 0 (NULL
+ * on other ranks). */
+typedef int (*mc_checkpoint_fn)(void *ctx, const mc_stats *reduced, mc_err *e);
+
+typedef struct mc_run_opts {
+  int part_k, part_n;            /* 1/1 for the whole job */
+  double checkpoint_interval;    /* seconds; <= 0: none */
+  mc_checkpoint_fn checkpoint;   /* may be NULL */
+  void *checkpoint_ctx;
+  mc_sample_sink sink;           /* may be NULL */
+  void *sink_ctx;
+  volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
+  int progress;                  /* 0 none, 1 plain lines, 2 live terminal line */
+  double progress_interval;      /* seconds between plain lines */
+} mc_run_opts;
+
+/* Collective: processes every block of the part not yet done in st (st may
+ * come from a checkpoint on rank 0; the other ranks pass an empty state with
+ * the same done bitmap), then reduces onto rank 0, into *result (allocated;
+ * NULL on other ranks). Returns MC_ESIGNAL after a checkpoint when *stop was
+ * raised on any rank. Any rank's failure ends all ranks with its message. */
+int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MPI_Comm comm,
+                  mc_stats **result, mc_err *e);
+
+#endif

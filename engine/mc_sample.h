@@ -1,0 +1,44 @@
+/* Reproducible sampling: a parameter's value for a sample depends only on the
+ * seed, the global sample index, the parameter's name and the job.
+ *
+ * Uniforms come from Random123's Philox4x64-10 (Salmon et al., "Parallel
+ * random numbers: as easy as 1, 2, 3", SC 2011), keyed by (seed, FNV-1a hash
+ * of the parameter name) with counter (index / 4, 0, 0, 0); lane index % 4 is
+ * the sample's word. So two jobs with the same seed draw the same uniforms for
+ * the same parameter (common random numbers). */
+#ifndef MC_SAMPLE_H
+#define MC_SAMPLE_H
+
+#include <stdint.h>
+
+#include "mc_copula.h"
+#include "mc_spec.h"
+
+/* FNV-1a 64-bit hash of a name. */
+uint64_t mc_rng_stream(const char *name);
+
+/* The uniform in (0, 1) for (seed, stream, index): ((x >> 11) + 0.5) 2^-53. */
+double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
+
+/* n uniforms for indices first .. first+n-1 into u. */
+void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
+
+/* Sampler state derived from a spec (the copula of its correlations). */
+typedef struct mc_sampler {
+  const mc_spec *spec;
+  uint64_t stream[MC_NPARAM];
+  int ncorr_par;               /* parameters in the copula */
+  int corr_par[MC_NPARAM];     /* their ids */
+  mc_copula copula;
+} mc_sampler;
+
+/* Builds the sampler; MC_EINPUT when the correlations are not positive definite. */
+int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e);
+
+/* Fills out[p][i] for the samples first .. first+n-1 (n <= MC_BLOCK) with every
+ * parameter's value, defaults resolved (a followed parameter copies, an absent
+ * one is NaN). scratch holds at least MC_NPARAM * n doubles. Pure. */
+void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
+                      double *scratch);
+
+#endif

@@ -1,0 +1,70 @@
+/* A mergeable quantile sketch with a relative-error guarantee.
+ *
+ * Buckets are DDSketch-style (Masson, Rim & Lee, "DDSketch: a fast and fully-
+ * mergeable quantile sketch with relative-error guarantees", VLDB 2019) with
+ * the log-linear index mapping of that paper's section 4 (the one HdrHistogram
+ * also uses): a positive double's bucket is its IEEE-754 bit pattern shifted
+ * right by (52 - m), i.e. its binary exponent and the top m mantissa bits. Every
+ * bucket [L, U) then has U/L <= 1 + 2^-m, and reporting the harmonic midpoint
+ * 2LU/(L+U) is within (U-L)/(U+L) < 2^-(m+1) of any value in the bucket.
+ * mc_sketch_mbits picks the smallest m with 2^-(m+1) <= a.
+ *
+ * Negative values use a mirrored store, exact zeros a zero bucket, and
+ * non-finite values are counted apart and never enter a quantile. Counts are
+ * integers, so merging is exact and order-independent. Memory is one counter per
+ * occupied index range, bounded by the values' dynamic range, never by n. */
+#ifndef MC_SKETCH_H
+#define MC_SKETCH_H
+
+#include <stdint.h>
+
+#include "mc_error.h"
+
+/* A dense run of counters: counts[i] counts bucket index lo + i. */
+typedef struct mc_store {
+  int64_t lo;
+  int64_t len; /* used length; 0 when empty */
+  int64_t cap;
+  uint64_t *counts;
+} mc_store;
+
+typedef struct mc_sketch {
+  int mbits;
+  mc_store pos, neg;  /* neg indexes |x| */
+  uint64_t zero;      /* exact zeros (either sign) */
+  uint64_t nonfinite; /* NaN and +-inf: counted, never in a quantile */
+} mc_sketch;
+
+/* Smallest m with 2^-(m+1) <= rel_acc (rel_acc in (0, 0.1)). */
+int mc_sketch_mbits(double rel_acc);
+
+/* An empty sketch with m mantissa bits; owns no memory until values arrive. */
+void mc_sketch_init(mc_sketch *s, int mbits);
+
+/* Frees the counters; s is empty afterwards. */
+void mc_sketch_free(mc_sketch *s);
+
+/* Adds n values. May grow the stores: MC_EFAIL on out of memory. */
+int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e);
+
+/* Adds src's counts into dst (same mbits, else MC_EINPUT). */
+int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e);
+
+/* Number of finite values counted. */
+uint64_t mc_sketch_count(const mc_sketch *s);
+
+/* The percentile p (percent, in (0, 100]) of the finite values: the value
+ * reported for order statistic k = max(1, ceil(p n / 100)); within relative
+ * accuracy 2^-(m+1) of it, and exactly 0 when it is 0. NaN when empty. */
+double mc_sketch_quantile(const mc_sketch *s, double p);
+
+/* The index of a value's bucket in its store (|x| for negatives). */
+int64_t mc_sketch_index(const mc_sketch *s, double absx);
+
+/* The value reported for a bucket index (positive side). */
+double mc_sketch_bucket_value(const mc_sketch *s, int64_t index);
+
+/* Makes the store cover [lo, hi] (inclusive), keeping its counts. */
+int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e);
+
+#endif
