@@ -1,1 +1,9 @@
-/* placeholder: being written */
+#include <stdio.h>
+
+#include "cli.h"
+
+/* placeholder until the command lands */
+int mc_cmd_plot(int argc, char **argv) {
+  mc_cli_error("plot: not implemented yet");
+  return 1;
+}
