@@ -1,1 +1,251 @@
-/* placeholder: being written */
+/* DDSketch with the log-linear mapping (Masson, Rim & Lee, VLDB 2019, section
+ * 4): see mc_sketch.h for the contract.
+ *
+ * A value's bucket index is its IEEE-754 bit pattern (sign cleared) shifted
+ * right by 52 - m. Indices increase with |x|, so each store is a dense array of
+ * counters over [lo, lo + len). Subnormal magnitudes (below 2^-1022) share the
+ * linear buckets of the subnormal range and do not carry the relative-error
+ * guarantee; every normal magnitude does. */
+#include "mc_sketch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ABS_MASK  UINT64_C(0x7fffffffffffffff)
+#define EXP_MASK  UINT64_C(0x7ff0000000000000)
+#define MANT_MASK UINT64_C(0x000fffffffffffff)
+#define MAX_MBITS 52
+
+static inline uint64_t dbits(double x) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+int mc_sketch_mbits(double rel_acc) {
+  for (int m = 0; m < MAX_MBITS; m++)
+    if (ldexp(1.0, -(m + 1)) <= rel_acc)
+      return m;
+  return MAX_MBITS;
+}
+
+void mc_sketch_init(mc_sketch *s, int mbits) {
+  memset(s, 0, sizeof *s);
+  s->mbits = mbits < 0 ? 0 : mbits > MAX_MBITS ? MAX_MBITS : mbits;
+}
+
+void mc_sketch_free(mc_sketch *s) {
+  free(s->pos.counts);
+  free(s->neg.counts);
+  mc_sketch_init(s, s->mbits);
+}
+
+int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
+  if (hi < lo)
+    return MC_OK;
+  if (st->len == 0) {
+    int64_t need = hi - lo + 1;
+    if (need > st->cap) {
+      int64_t cap = need < 64 ? 64 : need;
+      uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
+      if (!c)
+        return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets",
+                          (long long)cap);
+      st->counts = c;
+      st->cap = cap;
+    }
+    memset(st->counts, 0, (size_t)need * sizeof *st->counts);
+    st->lo = lo;
+    st->len = need;
+    return MC_OK;
+  }
+  int64_t old_hi = st->lo + st->len - 1;
+  if (lo >= st->lo && hi <= old_hi)
+    return MC_OK;
+  /* Growing downwards moves the counters, so it reaches at least len further
+   * down (not below index 0, the smallest there is): growth either way then
+   * costs amortized O(1) per bucket covered. */
+  int64_t new_lo = st->lo, new_hi = old_hi > hi ? old_hi : hi;
+  if (lo < st->lo) {
+    new_lo = st->lo - st->len;
+    if (new_lo > lo)
+      new_lo = lo;
+    if (new_lo < 0)
+      new_lo = lo < 0 ? lo : 0;
+  }
+  int64_t new_len = new_hi - new_lo + 1, shift = st->lo - new_lo;
+  if (new_len > st->cap) {
+    int64_t cap = 2 * st->cap > new_len ? 2 * st->cap : new_len;
+    uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
+    if (!c)
+      return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
+    st->counts = c;
+    st->cap = cap;
+  }
+  if (shift > 0) {
+    memmove(st->counts + shift, st->counts, (size_t)st->len * sizeof *st->counts);
+    memset(st->counts, 0, (size_t)shift * sizeof *st->counts);
+  }
+  memset(st->counts + shift + st->len, 0, (size_t)(new_len - shift - st->len) * sizeof *st->counts);
+  st->lo = new_lo;
+  st->len = new_len;
+  return MC_OK;
+}
+
+int64_t mc_sketch_index(const mc_sketch *s, double absx) {
+  return (int64_t)((dbits(absx) & ABS_MASK) >> (52 - s->mbits));
+}
+
+double mc_sketch_bucket_value(const mc_sketch *s, int64_t index) {
+  int m = s->mbits, sh = 52 - m;
+  uint64_t lb = (uint64_t)index << sh;
+  int ef = (int)(lb >> 52);
+  double step = ldexp(1.0, -m);
+  double j = (double)((lb & MANT_MASK) >> sh);
+  /* The bucket is [a, b) * 2^e with b = a + 2^-m exactly (b = 2 at the top of
+   * a binade, which is the next binade's lower bound). */
+  double a = ef == 0 ? j * step : 1.0 + j * step, b = a + step;
+  int e = ef == 0 ? -1022 : ef - 1023;
+  double h = a == 0.0 ? 0.5 * b : 2.0 * a * b / (a + b);
+  return ldexp(h, e);
+}
+
+/* Two passes: the first finds the index range of each sign so each store grows
+ * at most once, the second counts. The common case, all values positive and
+ * finite, needs only the extreme bit patterns (the index is monotone in them)
+ * and a branch-free counting loop. */
+int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
+  const int sh = 52 - s->mbits;
+  if (n <= 0)
+    return MC_OK;
+  int64_t bmin = INT64_MAX, bmax = INT64_MIN;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t b = (int64_t)dbits(x[i]);
+    bmin = b < bmin ? b : bmin;
+    bmax = b > bmax ? b : bmax;
+  }
+  int rc;
+  if (bmin > 0 && bmax < (int64_t)EXP_MASK) {
+    int64_t lo = bmin >> sh;
+    rc = mc_store_cover(&s->pos, lo, bmax >> sh, e);
+    if (rc != MC_OK)
+      return rc;
+    uint64_t *restrict c = s->pos.counts + (lo - s->pos.lo);
+    for (int64_t i = 0; i < n; i++)
+      c[(int64_t)(dbits(x[i]) >> sh) - lo]++;
+    return MC_OK;
+  }
+
+  int64_t pmin = INT64_MAX, pmax = -1, nmin = INT64_MAX, nmax = -1;
+  for (int64_t i = 0; i < n; i++) {
+    uint64_t b = dbits(x[i]), a = b & ABS_MASK;
+    if (a - 1 >= EXP_MASK - 1)
+      continue;
+    int64_t id = (int64_t)(a >> sh);
+    if (b >> 63) {
+      nmin = id < nmin ? id : nmin;
+      nmax = id > nmax ? id : nmax;
+    } else {
+      pmin = id < pmin ? id : pmin;
+      pmax = id > pmax ? id : pmax;
+    }
+  }
+  rc = mc_store_cover(&s->pos, pmin, pmax, e);
+  if (rc != MC_OK)
+    return rc;
+  rc = mc_store_cover(&s->neg, nmin, nmax, e);
+  if (rc != MC_OK)
+    return rc;
+  uint64_t *restrict pc = s->pos.counts, *restrict nc = s->neg.counts;
+  const int64_t plo = s->pos.lo, nlo = s->neg.lo;
+  for (int64_t i = 0; i < n; i++) {
+    uint64_t b = dbits(x[i]), a = b & ABS_MASK;
+    if (a - 1 < EXP_MASK - 1) {
+      if (b >> 63)
+        nc[(int64_t)(a >> sh) - nlo]++;
+      else
+        pc[(int64_t)(a >> sh) - plo]++;
+    } else if (a == 0) {
+      s->zero++;
+    } else {
+      s->nonfinite++;
+    }
+  }
+  return MC_OK;
+}
+
+/* The occupied range [*lo, *hi] of st (empty: *hi < *lo). */
+static void store_trim(const mc_store *st, int64_t *lo, int64_t *hi) {
+  int64_t i = 0, j = st->len - 1;
+  while (i <= j && st->counts[i] == 0)
+    i++;
+  while (j >= i && st->counts[j] == 0)
+    j--;
+  *lo = st->lo + i;
+  *hi = st->lo + j;
+}
+
+static int store_merge(mc_store *dst, const mc_store *src, mc_err *e) {
+  int64_t lo, hi;
+  store_trim(src, &lo, &hi);
+  if (hi < lo)
+    return MC_OK;
+  int rc = mc_store_cover(dst, lo, hi, e);
+  if (rc != MC_OK)
+    return rc;
+  uint64_t *d = dst->counts + (lo - dst->lo);
+  const uint64_t *s = src->counts + (lo - src->lo);
+  for (int64_t i = 0; i <= hi - lo; i++)
+    d[i] += s[i];
+  return MC_OK;
+}
+
+int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e) {
+  if (dst->mbits != src->mbits)
+    return mc_err_set(e, MC_EINPUT, "cannot merge sketches of %d and %d mantissa bits", dst->mbits,
+                      src->mbits);
+  int rc = store_merge(&dst->pos, &src->pos, e);
+  if (rc != MC_OK)
+    return rc;
+  rc = store_merge(&dst->neg, &src->neg, e);
+  if (rc != MC_OK)
+    return rc;
+  dst->zero += src->zero;
+  dst->nonfinite += src->nonfinite;
+  return MC_OK;
+}
+
+static uint64_t store_total(const mc_store *st) {
+  uint64_t t = 0;
+  for (int64_t i = 0; i < st->len; i++)
+    t += st->counts[i];
+  return t;
+}
+
+uint64_t mc_sketch_count(const mc_sketch *s) {
+  return store_total(&s->pos) + store_total(&s->neg) + s->zero;
+}
+
+double mc_sketch_quantile(const mc_sketch *s, double p) {
+  uint64_t n = mc_sketch_count(s);
+  if (n == 0 || !(p > 0.0))
+    return NAN;
+  double kd = ceil(p * (double)n / 100.0);
+  uint64_t k = kd < 1.0 ? 1 : kd >= (double)n ? n : (uint64_t)kd;
+  uint64_t seen = 0;
+  for (int64_t i = s->neg.len - 1; i >= 0; i--) {
+    seen += s->neg.counts[i];
+    if (seen >= k)
+      return -mc_sketch_bucket_value(s, s->neg.lo + i);
+  }
+  seen += s->zero;
+  if (seen >= k)
+    return 0.0;
+  for (int64_t i = 0; i < s->pos.len; i++) {
+    seen += s->pos.counts[i];
+    if (seen >= k)
+      return mc_sketch_bucket_value(s, s->pos.lo + i);
+  }
+  return NAN; /* not reached: the counts sum to n */
+}
