@@ -24,8 +24,7 @@ typedef struct mc_err {
 /* Records status and a printf-style message in e (if e is non-NULL) and
  * returns status. The first error recorded wins: later calls do not
  * overwrite an already set message. */
-int mc_err_set(mc_err *e, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int mc_err_set(mc_err *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefixes the message in e with "prefix: " (for adding context while an
  * error travels up). Returns e->status. */
@@ -39,7 +38,8 @@ void mc_err_clear(mc_err *e);
 #define MC_CHECK(call)                                                                             \
   do {                                                                                             \
     rc = (call);                                                                                   \
-    if (rc != MC_OK) goto cleanup;                                                                 \
+    if (rc != MC_OK)                                                                               \
+      goto cleanup;                                                                                \
   } while (0)
 
 /* Sets the error and jumps to cleanup. */

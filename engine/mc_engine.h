@@ -86,15 +86,15 @@ typedef int (*mc_sample_sink)(void *ctx, uint64_t first, int n, const double *co
 typedef int (*mc_checkpoint_fn)(void *ctx, const mc_stats *reduced, mc_err *e);
 
 typedef struct mc_run_opts {
-  int part_k, part_n;            /* 1/1 for the whole job */
-  double checkpoint_interval;    /* seconds; <= 0: none */
-  mc_checkpoint_fn checkpoint;   /* may be NULL */
+  int part_k, part_n;          /* 1/1 for the whole job */
+  double checkpoint_interval;  /* seconds; <= 0: none */
+  mc_checkpoint_fn checkpoint; /* may be NULL */
   void *checkpoint_ctx;
-  mc_sample_sink sink;           /* may be NULL */
+  mc_sample_sink sink; /* may be NULL */
   void *sink_ctx;
-  volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
-  int progress;                  /* 0 none, 1 plain lines, 2 live terminal line */
-  double progress_interval;      /* seconds between plain lines */
+  volatile sig_atomic_t *stop; /* set by a signal handler; may be NULL */
+  int progress;                /* 0 none, 1 plain lines, 2 live terminal line */
+  double progress_interval;    /* seconds between plain lines */
 } mc_run_opts;
 
 /* Collective: processes every block of the part not yet done in st (st may
@@ -104,5 +104,11 @@ typedef struct mc_run_opts {
  * raised on any rank. Any rank's failure ends all ranks with its message. */
 int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MPI_Comm comm,
                   mc_stats **result, mc_err *e);
+
+/* Collective: returns MC_OK when rc is MC_OK on every rank; otherwise the
+ * status of the lowest failing rank, whose message every rank's e then holds
+ * (prefixed "rank R: " on the others). Call before any collective that
+ * follows work which can fail on one rank only. */
+int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm);
 
 #endif

@@ -27,8 +27,8 @@ void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, doub
 typedef struct mc_sampler {
   const mc_spec *spec;
   uint64_t stream[MC_NPARAM];
-  int ncorr_par;               /* parameters in the copula */
-  int corr_par[MC_NPARAM];     /* their ids */
+  int ncorr_par;           /* parameters in the copula */
+  int corr_par[MC_NPARAM]; /* their ids */
   mc_copula copula;
 } mc_sampler;
 

@@ -17,10 +17,11 @@ const mc_param_info mc_params[MC_NPARAM] = {
                      "long-run multiplier the training growth converges to", 0, INF, 1, 1,
                      MC_DEF_FOLLOWS, 0, MC_P_GT},
     [MC_P_HT] = {"training.growth_halflife", "hT", "yr",
-                 "half-life of the convergence of training growth", 0, INF, 1, 0,
-                 MC_DEF_INFINITE, INF, -1},
-    [MC_P_I0] = {"inference.compute", "I0", "FLOP/yr", "inference compute executed in the base year",
-                 0, INF, 1, 1, MC_DEF_REQUIRED, 0, -1},
+                 "half-life of the convergence of training growth", 0, INF, 1, 0, MC_DEF_INFINITE,
+                 INF, -1},
+    [MC_P_I0] = {"inference.compute", "I0", "FLOP/yr",
+                 "inference compute executed in the base year", 0, INF, 1, 1, MC_DEF_REQUIRED, 0,
+                 -1},
     [MC_P_GI] = {"inference.growth", "gI", "x/yr",
                  "initial annual growth multiplier of inference compute", 0, INF, 1, 1,
                  MC_DEF_REQUIRED, 0, -1},
@@ -28,8 +29,8 @@ const mc_param_info mc_params[MC_NPARAM] = {
                      "long-run multiplier the inference growth converges to", 0, INF, 1, 1,
                      MC_DEF_FOLLOWS, 0, MC_P_GI},
     [MC_P_HI] = {"inference.growth_halflife", "hI", "yr",
-                 "half-life of the convergence of inference growth", 0, INF, 1, 0,
-                 MC_DEF_INFINITE, INF, -1},
+                 "half-life of the convergence of inference growth", 0, INF, 1, 0, MC_DEF_INFINITE,
+                 INF, -1},
     [MC_P_E0] = {"hardware.efficiency", "E0", "FLOP/J",
                  "fleet-average peak FLOP per joule at rated IT power, base year", 0, INF, 1, 1,
                  MC_DEF_REQUIRED, 0, -1},
@@ -46,8 +47,8 @@ const mc_param_info mc_params[MC_NPARAM] = {
                  INF, 0, 1, MC_DEF_VALUE, 1.0, -1},
     [MC_P_DP] = {"datacenter.pue_trend", "dP", "x/yr", "annual multiplier of the PUE overhead", 0,
                  1, 1, 0, MC_DEF_VALUE, 1.0, -1},
-    [MC_P_W0] = {"power.capacity", "W0", "GW", "AI data-center power available in the base year",
-                 0, INF, 1, 1, MC_DEF_ABSENT, 0, -1},
+    [MC_P_W0] = {"power.capacity", "W0", "GW", "AI data-center power available in the base year", 0,
+                 INF, 1, 1, MC_DEF_ABSENT, 0, -1},
     [MC_P_GW] = {"power.capacity_growth", "gW", "x/yr", "annual growth multiplier of that capacity",
                  0, INF, 1, 1, MC_DEF_ABSENT, 0, -1},
 };
@@ -69,13 +70,15 @@ const char *const mc_method_names[3] = {"mc", "lhs", "sobol"};
 
 int mc_param_find(const char *key) {
   for (int i = 0; i < MC_NPARAM; i++)
-    if (strcmp(mc_params[i].key, key) == 0) return i;
+    if (strcmp(mc_params[i].key, key) == 0)
+      return i;
   return -1;
 }
 
 int mc_series_find(const char *name) {
   for (int i = 0; i < MC_NSERIES; i++)
-    if (strcmp(mc_series[i].name, name) == 0) return i;
+    if (strcmp(mc_series[i].name, name) == 0)
+      return i;
   return -1;
 }
 
@@ -103,7 +106,8 @@ void mc_spec_defaults(mc_spec *s) {
 
 void mc_spec_resolve_defaults(mc_spec *s) {
   for (int p = 0; p < MC_NPARAM; p++) {
-    if (s->configured[p]) continue;
+    if (s->configured[p])
+      continue;
     if (mc_params[p].dflt_kind == MC_DEF_VALUE || mc_params[p].dflt_kind == MC_DEF_INFINITE)
       mc_dist_constant(mc_params[p].dflt, &s->dist[p]);
   }
@@ -132,10 +136,12 @@ uint64_t mc_spec_digest(const mc_spec *s) {
   h = fnv_i64(h, s->method);
   for (int p = 0; p < MC_NPARAM; p++) {
     h = fnv_i64(h, s->configured[p]);
-    if (!s->configured[p]) continue;
+    if (!s->configured[p])
+      continue;
     const mc_dist *d = &s->dist[p];
     h = fnv(h, d->type ? d->type->name : "", d->type ? strlen(d->type->name) : 0);
-    for (int i = 0; i < 4; i++) h = fnv_f64(h, d->p[i]);
+    for (int i = 0; i < 4; i++)
+      h = fnv_f64(h, d->p[i]);
     h = fnv_f64(h, d->lo);
     h = fnv_f64(h, d->hi);
     h = fnv_i64(h, d->nvals);
@@ -153,7 +159,8 @@ uint64_t mc_spec_digest(const mc_spec *s) {
   h = fnv_i64(h, s->has_cap);
   h = fnv_i64(h, s->policy);
   h = fnv_i64(h, s->npct);
-  for (int i = 0; i < s->npct; i++) h = fnv_f64(h, s->pct[i]);
+  for (int i = 0; i < s->npct; i++)
+    h = fnv_f64(h, s->pct[i]);
   h = fnv_f64(h, s->rel_acc);
   h = fnv_i64(h, s->ncross);
   for (int i = 0; i < s->ncross; i++) {

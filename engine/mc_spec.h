@@ -41,11 +41,11 @@ enum mc_param_default {
 };
 
 typedef struct mc_param_info {
-  const char *key;     /* as in MODEL.md, e.g. "training.compute" */
-  const char *symbol;  /* e.g. "T0" */
-  const char *unit;    /* e.g. "FLOP/yr" */
-  const char *meaning; /* one line */
-  double lo, hi;       /* valid range */
+  const char *key;      /* as in MODEL.md, e.g. "training.compute" */
+  const char *symbol;   /* e.g. "T0" */
+  const char *unit;     /* e.g. "FLOP/yr" */
+  const char *meaning;  /* one line */
+  double lo, hi;        /* valid range */
   int lo_open, hi_open; /* 1 when the bound itself is invalid */
   int dflt_kind;        /* enum mc_param_default */
   double dflt;
@@ -87,10 +87,10 @@ extern const char *const mc_policy_names[3];
 enum mc_method { MC_METHOD_MC, MC_METHOD_LHS, MC_METHOD_SOBOL };
 extern const char *const mc_method_names[3];
 
-#define MC_MAXPCT 64
+#define MC_MAXPCT   64
 #define MC_MAXCROSS 16
-#define MC_MAXCORR 64
-#define MC_NAMELEN 64
+#define MC_MAXCORR  64
+#define MC_NAMELEN  64
 
 typedef struct mc_crossover_spec {
   char name[MC_NAMELEN];

@@ -1,1 +1,765 @@
-/* placeholder: being written */
+/* The results file: INTERFACE.md "The results file"; the /state group is
+ * described in docs/results-format.md. */
+#include "mc_h5.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mc_version.h"
+
+#define MC_FORMAT         "crossover-results"
+#define MC_FORMAT_VERSION 1
+
+/* A failing HDF5 call names itself and the file. */
+#define H5C(expr)                                                                                  \
+  do {                                                                                             \
+    if ((expr) < 0)                                                                                \
+      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s", path, #expr);                               \
+  } while (0)
+#define H5ID(var, expr)                                                                            \
+  do {                                                                                             \
+    var = (expr);                                                                                  \
+    if (var < 0)                                                                                   \
+      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s", path, #expr);                               \
+  } while (0)
+
+int mc_h5_param_recorded(const mc_spec *spec, int p) {
+  return spec->configured[p] || mc_params[p].dflt_kind == MC_DEF_FOLLOWS;
+}
+
+static void quiet_hdf5(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/* ---- small writers -------------------------------------------------------- */
+
+static int attr_str(hid_t obj, const char *name, const char *val, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hid_t t = -1, sp = -1, a = -1;
+  H5ID(t, H5Tcopy(H5T_C_S1));
+  H5C(H5Tset_size(t, H5T_VARIABLE));
+  H5C(H5Tset_cset(t, H5T_CSET_UTF8));
+  H5ID(sp, H5Screate(H5S_SCALAR));
+  H5ID(a, H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT));
+  H5C(H5Awrite(a, t, &val));
+cleanup:
+  if (a >= 0)
+    H5Aclose(a);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (t >= 0)
+    H5Tclose(t);
+  return rc;
+}
+
+static int attr_num(hid_t obj, const char *name, hid_t type, const void *val, const char *path,
+                    mc_err *e) {
+  int rc = MC_OK;
+  hid_t sp = -1, a = -1;
+  H5ID(sp, H5Screate(H5S_SCALAR));
+  H5ID(a, H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT));
+  H5C(H5Awrite(a, type, val));
+cleanup:
+  if (a >= 0)
+    H5Aclose(a);
+  if (sp >= 0)
+    H5Sclose(sp);
+  return rc;
+}
+
+static int attr_u64(hid_t o, const char *n, uint64_t v, const char *path, mc_err *e) {
+  return attr_num(o, n, H5T_NATIVE_UINT64, &v, path, e);
+}
+static int attr_i32(hid_t o, const char *n, int v, const char *path, mc_err *e) {
+  return attr_num(o, n, H5T_NATIVE_INT, &v, path, e);
+}
+
+/* Writes a dataset of rank 1 or 2 and returns its id in *out (or closes it). */
+static int dset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                const void *data, hid_t *out, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hid_t sp = -1, d = -1;
+  H5ID(sp, H5Screate_simple(rank, dims, NULL));
+  H5ID(d, H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  int empty = 0;
+  for (int i = 0; i < rank; i++)
+    empty |= dims[i] == 0;
+  if (!empty)
+    H5C(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+cleanup:
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (rc == MC_OK && out)
+    *out = d;
+  else if (d >= 0)
+    H5Dclose(d);
+  return rc;
+}
+
+static int dset1(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data, hid_t *out,
+                 const char *path, mc_err *e) {
+  return dset(loc, name, type, 1, &n, data, out, path, e);
+}
+
+static void iso_now(char *buf, size_t len) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- the state group -------------------------------------------------------- */
+
+static mc_sketch *sketch_at(mc_stats *st, int k) {
+  int ns = MC_NSERIES * st->ny;
+  return k < ns ? &st->series[k] : &st->param[k - ns];
+}
+
+static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const char *path,
+                       mc_err *e) {
+  mc_stats *st = (mc_stats *)cst;
+  int rc = MC_OK;
+  hid_t g = -1;
+  int nsk = MC_NSERIES * st->ny + MC_NPARAM;
+  int nser = MC_NSERIES * st->ny;
+  int64_t *lohi = malloc(sizeof(int64_t) * 4 * nsk);
+  uint64_t *zn = malloc(sizeof(uint64_t) * 2 * nsk);
+  int64_t *xs = malloc(sizeof(int64_t) * 2 * nser * (MC_XSUM_CHUNKS + 3));
+  uint64_t *counts = NULL;
+  if (!lohi || !zn || !xs)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  size_t total = 0;
+  for (int k = 0; k < nsk; k++) {
+    mc_sketch *s = sketch_at(st, k);
+    lohi[4 * k] = s->pos.lo;
+    lohi[4 * k + 1] = s->pos.len;
+    lohi[4 * k + 2] = s->neg.lo;
+    lohi[4 * k + 3] = s->neg.len;
+    zn[2 * k] = s->zero;
+    zn[2 * k + 1] = s->nonfinite;
+    total += (size_t)s->pos.len + (size_t)s->neg.len;
+  }
+  counts = malloc(sizeof *counts * (total + 1));
+  if (!counts)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  size_t at = 0;
+  for (int k = 0; k < nsk; k++) {
+    mc_sketch *s = sketch_at(st, k);
+    memcpy(counts + at, s->pos.counts, sizeof *counts * s->pos.len);
+    at += s->pos.len;
+    memcpy(counts + at, s->neg.counts, sizeof *counts * s->neg.len);
+    at += s->neg.len;
+  }
+  for (int k = 0; k < 2 * nser; k++) {
+    mc_xsum x = k < nser ? st->sum1[k] : st->sum2[k - nser];
+    mc_xsum_normalize(&x);
+    int64_t *d = xs + (size_t)k * (MC_XSUM_CHUNKS + 3);
+    memcpy(d, x.c, sizeof x.c);
+    d[MC_XSUM_CHUNKS] = (int64_t)x.ninf_pos;
+    d[MC_XSUM_CHUNKS + 1] = (int64_t)x.ninf_neg;
+    d[MC_XSUM_CHUNKS + 2] = (int64_t)x.nnan;
+  }
+  H5ID(g, H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  MC_CHECK(attr_i32(g, "engine_format", MC_ENGINE_FORMAT, path, e));
+  MC_CHECK(attr_i32(g, "block_size", MC_BLOCK, path, e));
+  MC_CHECK(attr_i32(g, "tau_bins_per_year", MC_TAU_BINS_PER_YEAR, path, e));
+  MC_CHECK(attr_i32(g, "mbits", st->mbits, path, e));
+  MC_CHECK(attr_i32(g, "xsum_chunks", MC_XSUM_CHUNKS, path, e));
+  MC_CHECK(attr_u64(g, "nblocks", st->nblocks, path, e));
+  MC_CHECK(attr_u64(g, "job_samples", st->samples, path, e));
+  MC_CHECK(attr_u64(g, "spec_digest", mc_spec_digest(&job->spec), path, e));
+  hsize_t d2[2];
+  MC_CHECK(dset1(g, "done", H5T_NATIVE_UINT8, (st->nblocks + 7) / 8, st->done, NULL, path, e));
+  d2[0] = (hsize_t)nsk;
+  d2[1] = 4;
+  MC_CHECK(dset(g, "sketch_ranges", H5T_NATIVE_INT64, 2, d2, lohi, NULL, path, e));
+  d2[1] = 2;
+  MC_CHECK(dset(g, "sketch_zero_nonfinite", H5T_NATIVE_UINT64, 2, d2, zn, NULL, path, e));
+  MC_CHECK(dset1(g, "sketch_counts", H5T_NATIVE_UINT64, total, counts, NULL, path, e));
+  d2[0] = (hsize_t)2 * nser;
+  d2[1] = MC_XSUM_CHUNKS + 3;
+  MC_CHECK(dset(g, "xsum", H5T_NATIVE_INT64, 2, d2, xs, NULL, path, e));
+  MC_CHECK(dset1(g, "shift", H5T_NATIVE_DOUBLE, nser, st->shift, NULL, path, e));
+  MC_CHECK(dset1(g, "year_counts", H5T_NATIVE_UINT64, (hsize_t)st->ncross * st->ny, st->year_counts,
+                 NULL, path, e));
+  MC_CHECK(dset1(g, "never", H5T_NATIVE_UINT64, st->ncross, st->never, NULL, path, e));
+  MC_CHECK(dset1(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)st->ncross * st->ntau, st->tau_hist,
+                 NULL, path, e));
+cleanup:
+  if (g >= 0)
+    H5Gclose(g);
+  free(lohi);
+  free(zn);
+  free(xs);
+  free(counts);
+  return rc;
+}
+
+/* ---- the results ------------------------------------------------------------ */
+
+int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const mc_h5_meta *meta,
+                mc_err *e) {
+  int rc = MC_OK;
+  const mc_spec *spec = &job->spec;
+  hid_t f = -1, dyear = -1, dpct = -1, g = -1, sg = -1, d = -1;
+  int ny = st->ny, nq = spec->npct;
+  double *buf = malloc(sizeof(double) * (size_t)ny * (nq + 1) + sizeof(double) * 2 * ny);
+  int32_t *years = malloc(sizeof(int32_t) * ny);
+  if (!buf || !years)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  quiet_hdf5();
+  if (meta && meta->append)
+    H5ID(f, H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT));
+  else
+    H5ID(f, H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+
+  uint64_t n = mc_stats_done_samples(st);
+  char created[32], part[64];
+  if (meta && meta->created[0])
+    snprintf(created, sizeof created, "%s", meta->created);
+  else
+    iso_now(created, sizeof created);
+  MC_CHECK(attr_str(f, "format", MC_FORMAT, path, e));
+  MC_CHECK(attr_i32(f, "format_version", MC_FORMAT_VERSION, path, e));
+  MC_CHECK(attr_str(f, "scenario", spec->scenario, path, e));
+  MC_CHECK(attr_str(f, "engine_version", MC_ENGINE_VERSION, path, e));
+  MC_CHECK(attr_str(f, "config", job->resolved_yaml ? job->resolved_yaml : "", path, e));
+  MC_CHECK(attr_u64(f, "seed", spec->seed, path, e));
+  MC_CHECK(attr_u64(f, "samples", n, path, e));
+  MC_CHECK(attr_u64(f, "samples_planned", spec->samples, path, e));
+  MC_CHECK(attr_i32(f, "complete", n == spec->samples, path, e));
+  MC_CHECK(attr_str(f, "sampling_method", mc_method_names[spec->method], path, e));
+  MC_CHECK(attr_i32(f, "base_year", spec->base_year, path, e));
+  MC_CHECK(attr_i32(f, "horizon_year", spec->horizon_year, path, e));
+  MC_CHECK(attr_str(f, "created", created, path, e));
+  MC_CHECK(attr_num(f, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, path, e));
+  snprintf(part, sizeof part, "%d/%d", meta ? meta->part_k : 1, meta ? meta->part_n : 1);
+  MC_CHECK(attr_str(f, "part", part, path, e));
+
+  for (int y = 0; y < ny; y++)
+    years[y] = spec->base_year + y;
+  MC_CHECK(dset1(f, "year", H5T_NATIVE_INT32, ny, years, &dyear, path, e));
+  H5C(H5DSset_scale(dyear, "year"));
+  MC_CHECK(dset1(f, "percentile", H5T_NATIVE_DOUBLE, nq, spec->pct, &dpct, path, e));
+  H5C(H5DSset_scale(dpct, "percentile"));
+
+  H5ID(g, H5Gcreate2(f, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int s = 0; s < MC_NSERIES; s++) {
+    if (!mc_spec_has_series(spec, s))
+      continue;
+    H5ID(sg, H5Gcreate2(g, mc_series[s].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    for (int y = 0; y < ny; y++)
+      for (int q = 0; q < nq; q++)
+        buf[(size_t)y * nq + q] = mc_stats_series_percentile(st, s, y, spec->pct[q]);
+    hsize_t dims[2] = {(hsize_t)ny, (hsize_t)nq};
+    MC_CHECK(dset(sg, "percentiles", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5C(H5DSattach_scale(d, dpct, 1));
+    MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+    MC_CHECK(attr_num(d, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, path, e));
+    H5Dclose(d);
+    d = -1;
+    const char *mom[2] = {"mean", "std"};
+    for (int j = 0; j < 2; j++) {
+      for (int y = 0; y < ny; y++)
+        buf[y] = j == 0 ? mc_stats_series_mean(st, s, y) : mc_stats_series_std(st, s, y);
+      MC_CHECK(dset1(sg, mom[j], H5T_NATIVE_DOUBLE, ny, buf, &d, path, e));
+      H5C(H5DSattach_scale(d, dyear, 0));
+      MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+      H5Dclose(d);
+      d = -1;
+    }
+    uint64_t *nf = (uint64_t *)buf;
+    for (int y = 0; y < ny; y++)
+      nf[y] = st->series[s * ny + y].nonfinite;
+    MC_CHECK(dset1(sg, "nonfinite", H5T_NATIVE_UINT64, ny, nf, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5Dclose(d);
+    d = -1;
+    MC_CHECK(attr_str(sg, "units", mc_series[s].unit, path, e));
+    MC_CHECK(attr_str(sg, "description", mc_series[s].meaning, path, e));
+    H5Gclose(sg);
+    sg = -1;
+  }
+  H5Gclose(g);
+  g = -1;
+
+  H5ID(g, H5Gcreate2(f, "crossover", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int c = 0; c < spec->ncross; c++) {
+    H5ID(sg, H5Gcreate2(g, spec->cross[c].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    const uint64_t *yc = st->year_counts + (size_t)c * ny;
+    MC_CHECK(dset1(sg, "year_counts", H5T_NATIVE_UINT64, ny, yc, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5Dclose(d);
+    d = -1;
+    uint64_t cum = 0;
+    for (int y = 0; y < ny; y++) {
+      cum += yc[y];
+      buf[y] = n ? (double)yc[y] / (double)n : NAN;
+      buf[ny + y] = n ? (double)cum / (double)n : NAN;
+    }
+    MC_CHECK(dset1(sg, "probability", H5T_NATIVE_DOUBLE, ny, buf, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5Dclose(d);
+    d = -1;
+    MC_CHECK(dset1(sg, "cumulative", H5T_NATIVE_DOUBLE, ny, buf + ny, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5Dclose(d);
+    d = -1;
+    for (int q = 0; q < nq; q++) {
+      double t = mc_stats_time_quantile(st, c, spec->pct[q]);
+      buf[q] = isnan(t) ? NAN : spec->base_year + t;
+    }
+    MC_CHECK(dset1(sg, "time_quantiles", H5T_NATIVE_DOUBLE, nq, buf, &d, path, e));
+    H5C(H5DSattach_scale(d, dpct, 0));
+    MC_CHECK(attr_str(d, "units", "year", path, e));
+    double tacc = 0.5 / MC_TAU_BINS_PER_YEAR;
+    MC_CHECK(attr_num(d, "accuracy_years", H5T_NATIVE_DOUBLE, &tacc, path, e));
+    H5Dclose(d);
+    d = -1;
+    MC_CHECK(attr_str(sg, "lhs", mc_series[spec->cross[c].lhs].name, path, e));
+    MC_CHECK(attr_str(sg, "rhs", mc_series[spec->cross[c].rhs].name, path, e));
+    MC_CHECK(attr_u64(sg, "never", st->never[c], path, e));
+    H5Gclose(sg);
+    sg = -1;
+  }
+  H5Gclose(g);
+  g = -1;
+
+  H5ID(g, H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int p = 0; p < MC_NPARAM; p++) {
+    if (!mc_h5_param_recorded(spec, p))
+      continue;
+    H5ID(sg, H5Gcreate2(g, mc_params[p].key, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    for (int q = 0; q < nq; q++)
+      buf[q] = mc_stats_param_percentile(st, p, spec->pct[q]);
+    MC_CHECK(dset1(sg, "percentiles", H5T_NATIVE_DOUBLE, nq, buf, &d, path, e));
+    H5C(H5DSattach_scale(d, dpct, 0));
+    MC_CHECK(attr_str(d, "units", mc_params[p].unit, path, e));
+    H5Dclose(d);
+    d = -1;
+    char desc[256];
+    const mc_dist *dist = spec->configured[p] ? &spec->dist[p] : &spec->dist[mc_params[p].follows];
+    mc_dist_describe(dist, desc, sizeof desc);
+    MC_CHECK(attr_str(sg, "distribution", desc, path, e));
+    MC_CHECK(attr_str(sg, "units", mc_params[p].unit, path, e));
+    H5Gclose(sg);
+    sg = -1;
+  }
+  H5Gclose(g);
+  g = -1;
+
+  MC_CHECK(write_state(f, job, st, path, e));
+cleanup:
+  if (d >= 0)
+    H5Dclose(d);
+  if (sg >= 0)
+    H5Gclose(sg);
+  if (g >= 0)
+    H5Gclose(g);
+  if (dyear >= 0)
+    H5Dclose(dyear);
+  if (dpct >= 0)
+    H5Dclose(dpct);
+  if (f >= 0 && H5Fclose(f) < 0 && rc == MC_OK)
+    rc = mc_err_set(e, MC_EFAIL, "%s: closing the file failed (disk full?)", path);
+  free(buf);
+  free(years);
+  return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+/* Reads a string attribute (variable or fixed length) into a malloc'ed string. */
+static int read_attr_str(hid_t obj, const char *name, char **out, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hid_t a = -1, ft = -1, mt = -1;
+  *out = NULL;
+  if (H5Aexists(obj, name) <= 0)
+    MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is missing", path, name);
+  H5ID(a, H5Aopen(obj, name, H5P_DEFAULT));
+  H5ID(ft, H5Aget_type(a));
+  if (H5Tget_class(ft) != H5T_STRING)
+    MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is not a string", path, name);
+  if (H5Tis_variable_str(ft) > 0) {
+    char *s = NULL;
+    H5ID(mt, H5Tcopy(H5T_C_S1));
+    H5C(H5Tset_size(mt, H5T_VARIABLE));
+    H5C(H5Tset_cset(mt, H5Tget_cset(ft)));
+    if (H5Aread(a, mt, &s) < 0 || !s)
+      MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' cannot be read", path, name);
+    *out = strdup(s);
+    H5free_memory(s);
+  } else {
+    size_t n = H5Tget_size(ft);
+    if (n == 0 || n > (1u << 26))
+      MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' has a bad size", path, name);
+    *out = calloc(n + 1, 1);
+    if (!*out)
+      MC_FAIL(e, MC_EFAIL, "out of memory reading %s", path);
+    if (H5Aread(a, ft, *out) < 0)
+      MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' cannot be read", path, name);
+  }
+  if (!*out)
+    MC_FAIL(e, MC_EFAIL, "out of memory reading %s", path);
+cleanup:
+  if (mt >= 0)
+    H5Tclose(mt);
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (a >= 0)
+    H5Aclose(a);
+  return rc;
+}
+
+static int read_attr_num(hid_t obj, const char *name, hid_t memtype, void *out, const char *path,
+                         mc_err *e) {
+  int rc = MC_OK;
+  hid_t a = -1, sp = -1;
+  if (H5Aexists(obj, name) <= 0)
+    MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is missing", path, name);
+  H5ID(a, H5Aopen(obj, name, H5P_DEFAULT));
+  H5ID(sp, H5Aget_space(a));
+  if (H5Sget_simple_extent_npoints(sp) != 1)
+    MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is not a single value", path, name);
+  if (H5Aread(a, memtype, out) < 0)
+    MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is not a number", path, name);
+cleanup:
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (a >= 0)
+    H5Aclose(a);
+  return rc;
+}
+
+/* Reads dataset name (any rank) of exactly count elements into buf. */
+static int read_ds(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf,
+                   const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hid_t d = -1, sp = -1;
+  if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+    MC_FAIL(e, MC_EINPUT, "%s: dataset state/%s is missing", path, name);
+  H5ID(d, H5Dopen2(loc, name, H5P_DEFAULT));
+  H5ID(sp, H5Dget_space(d));
+  hssize_t np = H5Sget_simple_extent_npoints(sp);
+  if (np < 0 || (hsize_t)np != count)
+    MC_FAIL(e, MC_EINPUT, "%s: dataset state/%s holds %lld values, expected %llu (damaged file?)",
+            path, name, (long long)np, (unsigned long long)count);
+  if (count > 0 && H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    MC_FAIL(e, MC_EINPUT, "%s: dataset state/%s cannot be read (damaged file?)", path, name);
+cleanup:
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (d >= 0)
+    H5Dclose(d);
+  return rc;
+}
+
+int mc_h5_read(const char *path, mc_job *job, mc_stats **out, mc_h5_meta *meta, mc_err *e) {
+  int rc = MC_OK;
+  hid_t f = -1, g = -1;
+  char *fmt = NULL, *config = NULL, *part = NULL, *created = NULL;
+  mc_stats *st = NULL;
+  int64_t *lohi = NULL, *xs = NULL;
+  uint64_t *zn = NULL, *counts = NULL;
+  int job_loaded = 0;
+  *out = NULL;
+  quiet_hdf5();
+  FILE *probe = fopen(path, "rb");
+  if (!probe)
+    MC_FAIL(e, MC_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+  fclose(probe);
+  if (H5Fis_hdf5(path) <= 0)
+    MC_FAIL(e, MC_EINPUT, "%s: not an HDF5 file (or truncated); expected a Crossover results file",
+            path);
+  f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0)
+    MC_FAIL(e, MC_EINPUT, "%s: cannot be opened as HDF5 (truncated or damaged?)", path);
+  if (H5Aexists(f, "format") <= 0 || read_attr_str(f, "format", &fmt, path, e) != MC_OK ||
+      strcmp(fmt, MC_FORMAT) != 0) {
+    mc_err_clear(e);
+    MC_FAIL(e, MC_EINPUT, "%s: not a Crossover results file (root attribute format is not '%s')",
+            path, MC_FORMAT);
+  }
+  int version = 0;
+  MC_CHECK(read_attr_num(f, "format_version", H5T_NATIVE_INT, &version, path, e));
+  if (version > MC_FORMAT_VERSION)
+    MC_FAIL(e, MC_EINPUT,
+            "%s: written in results format version %d by a newer Crossover; this one (%s) reads "
+            "version %d: upgrade crossover",
+            path, version, MC_ENGINE_VERSION, MC_FORMAT_VERSION);
+  if (version < 1)
+    MC_FAIL(e, MC_EINPUT, "%s: bad format_version %d", path, version);
+  MC_CHECK(read_attr_str(f, "config", &config, path, e));
+  {
+    char name[1100];
+    snprintf(name, sizeof name, "%s (config attribute)", path);
+    MC_CHECK(mc_job_load_string(config, name, job, e));
+    job_loaded = 1;
+  }
+  if (H5Lexists(f, "state", H5P_DEFAULT) <= 0)
+    MC_FAIL(e, MC_EINPUT, "%s: has no state group: cannot be merged or resumed", path);
+  H5ID(g, H5Gopen2(f, "state", H5P_DEFAULT));
+  int eformat = 0, block = 0, taubins = 0, mbits = 0, chunks = 0;
+  uint64_t nblocks = 0, jsamples = 0, digest = 0;
+  MC_CHECK(read_attr_num(g, "engine_format", H5T_NATIVE_INT, &eformat, path, e));
+  if (eformat != MC_ENGINE_FORMAT)
+    MC_FAIL(e, MC_EINPUT, "%s: engine state format %d, this crossover uses %d: %s", path, eformat,
+            MC_ENGINE_FORMAT,
+            eformat > MC_ENGINE_FORMAT ? "upgrade crossover" : "rerun the job with this version");
+  MC_CHECK(read_attr_num(g, "block_size", H5T_NATIVE_INT, &block, path, e));
+  MC_CHECK(read_attr_num(g, "tau_bins_per_year", H5T_NATIVE_INT, &taubins, path, e));
+  MC_CHECK(read_attr_num(g, "mbits", H5T_NATIVE_INT, &mbits, path, e));
+  MC_CHECK(read_attr_num(g, "xsum_chunks", H5T_NATIVE_INT, &chunks, path, e));
+  MC_CHECK(read_attr_num(g, "nblocks", H5T_NATIVE_UINT64, &nblocks, path, e));
+  MC_CHECK(read_attr_num(g, "job_samples", H5T_NATIVE_UINT64, &jsamples, path, e));
+  MC_CHECK(read_attr_num(g, "spec_digest", H5T_NATIVE_UINT64, &digest, path, e));
+  MC_CHECK(mc_stats_alloc(&job->spec, &st, e));
+  if (block != MC_BLOCK || taubins != MC_TAU_BINS_PER_YEAR || chunks != MC_XSUM_CHUNKS ||
+      mbits != st->mbits || nblocks != st->nblocks || jsamples != st->samples)
+    MC_FAIL(e, MC_EINPUT,
+            "%s: the state's layout (block %d, bins %d, sketch bits %d, %llu blocks) "
+            "does not match its config (damaged file?)",
+            path, block, taubins, mbits, (unsigned long long)nblocks);
+  if (digest != mc_spec_digest(&job->spec))
+    MC_FAIL(e, MC_EINPUT,
+            "%s: the state does not belong to the job in its config attribute "
+            "(damaged or edited file)",
+            path);
+  int ny = st->ny, nser = MC_NSERIES * ny, nsk = nser + MC_NPARAM;
+  MC_CHECK(read_ds(g, "done", H5T_NATIVE_UINT8, (st->nblocks + 7) / 8, st->done, path, e));
+  lohi = malloc(sizeof *lohi * 4 * nsk);
+  zn = malloc(sizeof *zn * 2 * nsk);
+  xs = malloc(sizeof *xs * 2 * nser * (MC_XSUM_CHUNKS + 3));
+  if (!lohi || !zn || !xs)
+    MC_FAIL(e, MC_EFAIL, "out of memory reading %s", path);
+  MC_CHECK(read_ds(g, "sketch_ranges", H5T_NATIVE_INT64, (hsize_t)4 * nsk, lohi, path, e));
+  MC_CHECK(read_ds(g, "sketch_zero_nonfinite", H5T_NATIVE_UINT64, (hsize_t)2 * nsk, zn, path, e));
+  size_t total = 0;
+  for (int k = 0; k < nsk; k++) {
+    int64_t plen = lohi[4 * k + 1], nlen = lohi[4 * k + 3];
+    int64_t lim = (int64_t)1 << 40;
+    if (plen < 0 || nlen < 0 || plen > lim || nlen > lim || llabs(lohi[4 * k]) > lim ||
+        llabs(lohi[4 * k + 2]) > lim)
+      MC_FAIL(e, MC_EINPUT, "%s: state/sketch_ranges holds impossible values (damaged file?)",
+              path);
+    total += (size_t)plen + (size_t)nlen;
+  }
+  counts = malloc(sizeof *counts * (total + 1));
+  if (!counts)
+    MC_FAIL(e, MC_EFAIL, "out of memory reading %s", path);
+  MC_CHECK(read_ds(g, "sketch_counts", H5T_NATIVE_UINT64, total, counts, path, e));
+  size_t at = 0;
+  for (int k = 0; k < nsk; k++) {
+    mc_sketch *s = sketch_at(st, k);
+    mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t lo = lohi[4 * k + 2 * j], len = lohi[4 * k + 2 * j + 1];
+      if (len == 0)
+        continue;
+      MC_CHECK(mc_store_cover(stores[j], lo, lo + len - 1, e));
+      memcpy(stores[j]->counts + (lo - stores[j]->lo), counts + at, sizeof *counts * len);
+      at += (size_t)len;
+    }
+    s->zero = zn[2 * k];
+    s->nonfinite = zn[2 * k + 1];
+  }
+  MC_CHECK(
+      read_ds(g, "xsum", H5T_NATIVE_INT64, (hsize_t)2 * nser * (MC_XSUM_CHUNKS + 3), xs, path, e));
+  for (int k = 0; k < 2 * nser; k++) {
+    mc_xsum *x = k < nser ? &st->sum1[k] : &st->sum2[k - nser];
+    const int64_t *d = xs + (size_t)k * (MC_XSUM_CHUNKS + 3);
+    memcpy(x->c, d, sizeof x->c);
+    x->ninf_pos = (uint64_t)d[MC_XSUM_CHUNKS];
+    x->ninf_neg = (uint64_t)d[MC_XSUM_CHUNKS + 1];
+    x->nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
+    x->nadd = 1;
+    mc_xsum_normalize(x);
+  }
+  double *shift = malloc(sizeof *shift * nser);
+  if (!shift)
+    MC_FAIL(e, MC_EFAIL, "out of memory reading %s", path);
+  rc = read_ds(g, "shift", H5T_NATIVE_DOUBLE, nser, shift, path, e);
+  if (rc == MC_OK && memcmp(shift, st->shift, sizeof *shift * nser) != 0)
+    rc = mc_err_set(e, MC_EINPUT,
+                    "%s: state/shift differs from this engine's (written by another "
+                    "build or damaged): results would not match",
+                    path);
+  free(shift);
+  if (rc != MC_OK)
+    goto cleanup;
+  MC_CHECK(read_ds(g, "year_counts", H5T_NATIVE_UINT64, (hsize_t)st->ncross * ny, st->year_counts,
+                   path, e));
+  MC_CHECK(read_ds(g, "never", H5T_NATIVE_UINT64, st->ncross, st->never, path, e));
+  MC_CHECK(read_ds(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)st->ncross * st->ntau, st->tau_hist,
+                   path, e));
+  /* Consistency: every done sample is counted once in each statistic. */
+  {
+    uint64_t n = mc_stats_done_samples(st);
+    for (int s = 0; s < MC_NSERIES; s++) {
+      if (!mc_spec_has_series(&job->spec, s))
+        continue;
+      for (int y = 0; y < ny; y++) {
+        const mc_sketch *sk = &st->series[s * ny + y];
+        if (mc_sketch_count(sk) + sk->nonfinite != n)
+          MC_FAIL(e, MC_EINPUT,
+                  "%s: state counts %llu values of %s in %d but %llu samples are "
+                  "done (damaged file?)",
+                  path, (unsigned long long)(mc_sketch_count(sk) + sk->nonfinite),
+                  mc_series[s].name, job->spec.base_year + y, (unsigned long long)n);
+      }
+    }
+    for (int c = 0; c < st->ncross; c++) {
+      uint64_t sum = st->never[c];
+      for (int y = 0; y < ny; y++)
+        sum += st->year_counts[(size_t)c * ny + y];
+      if (sum != n)
+        MC_FAIL(e, MC_EINPUT,
+                "%s: crossover %s counts %llu samples but %llu are done (damaged file?)", path,
+                job->spec.cross[c].name, (unsigned long long)sum, (unsigned long long)n);
+    }
+  }
+  if (meta) {
+    memset(meta, 0, sizeof *meta);
+    meta->part_k = meta->part_n = 1;
+    if (H5Aexists(f, "part") > 0 && read_attr_str(f, "part", &part, path, e) == MC_OK) {
+      if (sscanf(part, "%d/%d", &meta->part_k, &meta->part_n) != 2 || meta->part_k < 1 ||
+          meta->part_k > meta->part_n)
+        MC_FAIL(e, MC_EINPUT, "%s: attribute part '%s' is not K/N", path, part);
+    }
+    if (H5Aexists(f, "created") > 0 && read_attr_str(f, "created", &created, path, e) == MC_OK)
+      snprintf(meta->created, sizeof meta->created, "%s", created);
+  }
+  *out = st;
+  st = NULL;
+cleanup:
+  if (rc != MC_OK && job_loaded)
+    mc_job_free(job);
+  mc_stats_free(st);
+  if (g >= 0)
+    H5Gclose(g);
+  if (f >= 0)
+    H5Fclose(f);
+  free(fmt);
+  free(config);
+  free(part);
+  free(created);
+  free(lohi);
+  free(xs);
+  free(zn);
+  free(counts);
+  return rc;
+}
+
+/* ---- per-sample output ---------------------------------------------------------- */
+
+struct mc_h5_samples {
+  char path[1024];
+  hid_t file;
+  int nds;
+  hid_t ds[MC_NPARAM + MC_MAXCROSS];
+  int src[MC_NPARAM + MC_MAXCROSS]; /* parameter id, or MC_NPARAM + crossover */
+};
+
+int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5_samples **out,
+                       mc_err *e) {
+  int rc = MC_OK;
+  hid_t fapl = -1, g = -1, sp = -1;
+  quiet_hdf5();
+  mc_h5_samples *h = calloc(1, sizeof *h);
+  if (!h)
+    return mc_err_set(e, MC_EFAIL, "out of memory");
+  snprintf(h->path, sizeof h->path, "%s", path);
+  h->file = -1;
+  H5ID(fapl, H5Pcreate(H5P_FILE_ACCESS));
+  H5C(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
+  H5ID(h->file, H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+  H5ID(g, H5Gcreate2(h->file, "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  hsize_t n = job->spec.samples;
+  H5ID(sp, H5Screate_simple(1, &n, NULL));
+  for (int p = 0; p < MC_NPARAM + job->spec.ncross; p++) {
+    char name[128];
+    if (p < MC_NPARAM) {
+      if (!mc_h5_param_recorded(&job->spec, p))
+        continue;
+      snprintf(name, sizeof name, "%s", mc_params[p].key);
+    } else {
+      snprintf(name, sizeof name, "crossover.%s", job->spec.cross[p - MC_NPARAM].name);
+    }
+    H5ID(h->ds[h->nds],
+         H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    const char *units = p < MC_NPARAM ? mc_params[p].unit : "year";
+    MC_CHECK(attr_str(h->ds[h->nds], "units", units, path, e));
+    h->src[h->nds++] = p;
+  }
+  *out = h;
+  h = NULL;
+cleanup:
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (g >= 0)
+    H5Gclose(g);
+  if (fapl >= 0)
+    H5Pclose(fapl);
+  if (h) {
+    mc_err tmp = {0};
+    mc_h5_samples_close(h, &tmp);
+  }
+  return rc;
+}
+
+int mc_h5_samples_write(void *ctx, uint64_t first, int n, const double *const *in,
+                        const double *const *tau, mc_err *e) {
+  mc_h5_samples *h = ctx;
+  const char *path = h->path;
+  int rc = MC_OK;
+  hid_t mem = -1, fs = -1;
+  hsize_t cnt = (hsize_t)n, off = first;
+  H5ID(mem, H5Screate_simple(1, &cnt, NULL));
+  for (int i = 0; i < h->nds; i++) {
+    const double *src = h->src[i] < MC_NPARAM ? in[h->src[i]] : tau[h->src[i] - MC_NPARAM];
+    H5ID(fs, H5Dget_space(h->ds[i]));
+    H5C(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &cnt, NULL));
+    H5C(H5Dwrite(h->ds[i], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, src));
+    H5Sclose(fs);
+    fs = -1;
+  }
+cleanup:
+  if (fs >= 0)
+    H5Sclose(fs);
+  if (mem >= 0)
+    H5Sclose(mem);
+  return rc;
+}
+
+int mc_h5_samples_close(mc_h5_samples *h, mc_err *e) {
+  if (!h)
+    return MC_OK;
+  int rc = MC_OK;
+  const char *path = h->path;
+  for (int i = 0; i < h->nds; i++)
+    if (h->ds[i] >= 0)
+      H5Dclose(h->ds[i]);
+  if (h->file >= 0 && H5Fclose(h->file) < 0)
+    rc = mc_err_set(e, MC_EFAIL, "%s: closing the per-sample output failed (disk full?)", path);
+  free(h);
+  return rc;
+}
+
+int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e) {
+  int rc = MC_OK;
+  hid_t f = -1;
+  quiet_hdf5();
+  H5ID(f, H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT));
+  if (H5Aexists(f, name) > 0)
+    H5C(H5Adelete(f, name));
+  MC_CHECK(attr_str(f, name, value, path, e));
+cleanup:
+  if (f >= 0 && H5Fclose(f) < 0 && rc == MC_OK)
+    rc = mc_err_set(e, MC_EFAIL, "%s: closing the file failed", path);
+  return rc;
+}

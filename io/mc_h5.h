@@ -12,14 +12,15 @@
 
 /* Facts about a run stored beside the statistics. */
 typedef struct mc_h5_meta {
-  int part_k, part_n;       /* 1/1 for a whole run or a complete merge */
-  int complete;             /* every block of the part is done */
-  char created[32];         /* ISO 8601 UTC */
+  int part_k, part_n; /* 1/1 for a whole run or a complete merge */
+  char created[32];   /* ISO 8601 UTC; filled by mc_h5_write when empty */
+  int append;         /* 1: add to an existing file (holding /samples) */
 } mc_h5_meta;
 
 /* Writes a complete results file at path (serial; call on one rank). The file
- * is created new (truncating any existing one): callers write to a temporary
- * name and rename. */
+ * is created new (truncating any existing one) unless meta->append: callers
+ * write to a temporary name and rename. The statistics are over the samples
+ * of st's done blocks. */
 int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const mc_h5_meta *meta,
                 mc_err *e);
 
@@ -27,5 +28,26 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
  * `config` text) and its full state. MC_EINPUT, naming the file and what is
  * wrong, for a file that is not ours, of a newer format, or damaged. */
 int mc_h5_read(const char *path, mc_job *job, mc_stats **st, mc_h5_meta *meta, mc_err *e);
+
+/* Adds (or replaces) a string attribute of the root group of an existing file. */
+int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e);
+
+/* Per-sample output (`outputs: {samples: true}`), written in parallel. */
+typedef struct mc_h5_samples mc_h5_samples;
+
+/* Collective: creates path (truncating) with the MPI-IO driver and its
+ * /samples datasets of n values each. */
+int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5_samples **out,
+                       mc_err *e);
+
+/* Independent: writes samples first..first+n-1 (an mc_sample_sink). */
+int mc_h5_samples_write(void *h, uint64_t first, int n, const double *const *in,
+                        const double *const *tau, mc_err *e);
+
+/* Collective: closes the file. */
+int mc_h5_samples_close(mc_h5_samples *h, mc_err *e);
+
+/* Which parameters appear under /parameters and /samples. */
+int mc_h5_param_recorded(const mc_spec *spec, int p);
 
 #endif

@@ -45,11 +45,16 @@ int mc_cli_main(int argc, char **argv) {
   static const struct {
     const char *name;
     int (*fn)(int, char **);
-  } cmds[] = {{"run", mc_cmd_run},       {"merge", mc_cmd_merge}, {"report", mc_cmd_report},
-              {"plot", mc_cmd_plot},     {"check", mc_cmd_check}};
+  } cmds[] = {{"run", mc_cmd_run},
+              {"merge", mc_cmd_merge},
+              {"report", mc_cmd_report},
+              {"plot", mc_cmd_plot},
+              {"check", mc_cmd_check}};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
-  fprintf(stderr, "crossover: unknown command '%s'; expected one of run, merge, report, plot, check\n",
+    if (!strcmp(cmd, cmds[i].name))
+      return cmds[i].fn(argc - 1, argv + 1);
+  fprintf(stderr,
+          "crossover: unknown command '%s'; expected one of run, merge, report, plot, check\n",
           cmd);
   return 2;
 }
