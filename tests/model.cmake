@@ -1,0 +1,1 @@
+mc_unit_test(test_model ${CMAKE_CURRENT_SOURCE_DIR}/test_model.c mc_engine)
