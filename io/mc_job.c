@@ -362,8 +362,7 @@ static int get_bool(ctx *c, const yaml_node_t *n, const char *what, int *out) {
 }
 
 /* Checks that every key of mapping m is a plain string and unique and, when
- * valid is given, one of valid (suggesting the nearest on a typo). hint, when
- * given, is called for an unknown key to add advice. */
+ * valid is given, one of valid (suggesting the nearest on a typo). */
 static int check_keys(ctx *c, const yaml_node_t *m, const char *where, const char *const *valid,
                       int nvalid) {
   for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
