@@ -52,9 +52,9 @@ void mc_xsum_add(mc_xsum *x, double v) {
   if (x->nadd >= NADD_LIMIT)
     mc_xsum_normalize(x);
   x->nadd++;
-  /* Bit position of the integer mantissa's lowest bit: E + 1088 with
+  /* Bit position of the integer mantissa's lowest bit: E + MC_XSUM_BIAS with
    * E = ef - 1075 for normal numbers and E = -1074 for subnormals. */
-  int pos = ef == 0 ? 14 : ef + 13;
+  int pos = (ef == 0 ? -1074 : ef - 1075) + MC_XSUM_BIAS;
   uint64_t m = ef == 0 ? mant : mant | (UINT64_C(1) << 52);
   unsigned __int128 w = (unsigned __int128)m << (pos & (DIGIT_BITS - 1));
   int64_t d0 = (int64_t)(uint64_t)(w & DIGIT_MASK);
