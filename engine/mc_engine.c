@@ -195,8 +195,8 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   for (int k = 0; k < 2 * nsk; k++)
     if (hi[k] >= lo[k])
       len += (size_t)(hi[k] - lo[k] + 1);
-  size_t fixed = (size_t)2 * nsk + (size_t)st->ncross * st->ny + st->ncross +
-                 (size_t)st->ncross * st->ntau + (st->nblocks + 7) / 8;
+  size_t fixed =
+      (size_t)2 * nsk + (size_t)st->ncross * st->ny + st->ncross + (size_t)st->ncross * st->ntau;
   size_t total = len + fixed;
   buf = calloc(total, sizeof *buf);
   if (rank == root)
@@ -225,10 +225,25 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   at += st->ncross;
   memcpy(buf + at, st->tau_hist, sizeof *buf * st->ncross * st->ntau);
   at += (size_t)st->ncross * st->ntau;
-  size_t done_at = at;
-  /* done bitmaps are disjoint across ranks, so summing them is OR-ing them */
-  for (uint64_t i = 0; i < (st->nblocks + 7) / 8; i++)
-    buf[at + i] = st->done[i];
+  /* done bitmaps are OR-ed: after a resume every rank knows the resumed blocks */
+  {
+    uint64_t nbytes = (st->nblocks + 7) / 8;
+    uint8_t *bits = rank == root ? calloc(nbytes + 1, 1) : NULL;
+    if (rank == root && !bits)
+      MC_FAIL(e, MC_EFAIL, "out of memory in the reduction");
+    for (uint64_t off = 0; off < nbytes && rc == MC_OK; off += 1u << 30) {
+      int cnt = (int)(nbytes - off < (1u << 30) ? nbytes - off : (1u << 30));
+      rc = mpi_check(MPI_Reduce(st->done + off, bits ? bits + off : NULL, cnt, MPI_UINT8_T, MPI_BOR,
+                                root, comm),
+                     "MPI_Reduce", e);
+    }
+    if (bits && rc == MC_OK)
+      for (uint64_t i = 0; i < nbytes; i++)
+        out->done[i] |= bits[i];
+    free(bits);
+    if (rc != MC_OK)
+      goto cleanup;
+  }
   for (size_t off = 0; off < total; off += (size_t)1 << 28) {
     int cnt = (int)(total - off < ((size_t)1 << 28) ? total - off : ((size_t)1 << 28));
     MPI_CHECK(MPI_Reduce(buf + off, rank == root ? sum + off : NULL, cnt, MPI_UINT64_T, MPI_SUM,
@@ -279,8 +294,6 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       out->never[c] += sum[at++];
     for (size_t i = 0; i < (size_t)out->ncross * out->ntau; i++)
       out->tau_hist[i] += sum[at++];
-    for (uint64_t i = 0; i < (out->nblocks + 7) / 8; i++)
-      out->done[i] |= (uint8_t)sum[done_at + i];
     for (int k = 0; k < nx; k++) {
       mc_xsum x;
       mc_xsum_init(&x);

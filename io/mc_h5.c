@@ -133,15 +133,23 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   if (!lohi || !zn || !xs)
     MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
   size_t total = 0;
+  /* Stores are written trimmed to their first and last non-zero counter, so
+   * equal sketches are equal bytes however their memory grew. */
   for (int k = 0; k < nsk; k++) {
     mc_sketch *s = sketch_at(st, k);
-    lohi[4 * k] = s->pos.lo;
-    lohi[4 * k + 1] = s->pos.len;
-    lohi[4 * k + 2] = s->neg.lo;
-    lohi[4 * k + 3] = s->neg.len;
+    const mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t a = 0, b = stores[j]->len;
+      while (a < b && stores[j]->counts[a] == 0)
+        a++;
+      while (b > a && stores[j]->counts[b - 1] == 0)
+        b--;
+      lohi[4 * k + 2 * j] = b > a ? stores[j]->lo + a : 0;
+      lohi[4 * k + 2 * j + 1] = b - a;
+      total += (size_t)(b - a);
+    }
     zn[2 * k] = s->zero;
     zn[2 * k + 1] = s->nonfinite;
-    total += (size_t)s->pos.len + (size_t)s->neg.len;
   }
   counts = malloc(sizeof *counts * (total + 1));
   if (!counts)
@@ -149,10 +157,15 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   size_t at = 0;
   for (int k = 0; k < nsk; k++) {
     mc_sketch *s = sketch_at(st, k);
-    memcpy(counts + at, s->pos.counts, sizeof *counts * s->pos.len);
-    at += s->pos.len;
-    memcpy(counts + at, s->neg.counts, sizeof *counts * s->neg.len);
-    at += s->neg.len;
+    const mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t len = lohi[4 * k + 2 * j + 1];
+      if (len == 0)
+        continue;
+      memcpy(counts + at, stores[j]->counts + (lohi[4 * k + 2 * j] - stores[j]->lo),
+             sizeof *counts * len);
+      at += (size_t)len;
+    }
   }
   for (int k = 0; k < 2 * nser; k++) {
     mc_xsum x = k < nser ? st->sum1[k] : st->sum2[k - nser];

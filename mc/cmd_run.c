@@ -174,6 +174,15 @@ int mc_cmd_run(int argc, char **argv) {
   }
 
   MPI_Init(&argc, &argv);
+  /* From here on a signal asks for a checkpoint; before the run starts it
+   * simply stops the run after setup (nothing is lost: nothing was done). */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
   MPI_Comm comm = MPI_COMM_WORLD;
   MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
   int rank, size;
@@ -315,14 +324,6 @@ int mc_cmd_run(int argc, char **argv) {
     if ((rc = mc_engine_agree(rc, e, comm)))
       goto cleanup;
   }
-
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
 
   run_ctx ctx = {ckpt, &job, {part_k, part_n, "", 0}};
   mc_run_opts ro = {0};
