@@ -58,7 +58,9 @@ def _str(v):
 
 
 def parse_config(text, use_yaml=True):
-    """(policy, relative_accuracy, mentions_capacity) from the job's YAML text."""
+    """(policy, relative_accuracy, capacity_configured) from the job's YAML text,
+    grouped (parameters: {power: {capacity: ...}}) or flat (parameters:
+    {power.capacity: ...}, as mc_job_to_yaml writes it); comments are ignored."""
     policy, acc, cfg = None, None, None
     if use_yaml:
         try:
@@ -72,8 +74,11 @@ def parse_config(text, use_yaml=True):
         if isinstance(pw, dict):
             policy = pw.get("policy")
         params = cfg.get("parameters")
-        if policy is None and isinstance(params, dict) and isinstance(params.get("power"), dict):
-            policy = params["power"].get("policy")
+        params = params if isinstance(params, dict) else {}
+        group = params.get("power") if isinstance(params.get("power"), dict) else {}
+        if policy is None:
+            policy = group.get("policy")
+        capacity = "power.capacity" in params or "capacity" in group
         out = cfg.get("outputs")
         if isinstance(out, dict) and out.get("relative_accuracy") is not None:
             acc = float(out["relative_accuracy"])
@@ -83,7 +88,7 @@ def parse_config(text, use_yaml=True):
         policy = m.group(1) if m else None
         m = re.search(r"relative_accuracy:\s*([0-9.eE+-]+)", text)
         acc = float(m.group(1)) if m else None
-    capacity = re.search(r"\bcapacity\b", text) is not None
+        capacity = re.search(r"^[ \t]*(power\.)?capacity[ \t]*:", text, re.M) is not None
     return policy or "proportional", 0.001 if acc is None else acc, capacity
 
 
@@ -211,9 +216,16 @@ def run_checks(path, quiet=False, use_yaml=True):
         if missing:
             rep.fail("/samples", "missing parameters " + ", ".join(missing))
             return rep.failures
-        cap = ref.has_cap(params)
-        if cfg_cap and not cap:
-            rep.fail("power cap", "config mentions capacity but /samples/power.capacity is absent")
+        if cfg_cap and not ref.has_cap(params):
+            rep.fail("power cap", "power.capacity is configured but /samples/power.capacity is "
+                     "absent or NaN")
+            return rep.failures
+        if not cfg_cap and ref.has_cap(params):
+            rep.note("/samples/power.capacity present without power.capacity in the config: "
+                     "computed without a cap")
+            params.pop("power.capacity")
+            params.pop("power.capacity_growth", None)
+        cap = cfg_cap
         rep.ok("config", "n %d, %d-%d, %d percentiles, policy %s, relative accuracy %g, %s"
                % (n, y0, yh, len(pcts), policy, acc, "power cap" if cap else "no power cap"))
 
@@ -375,8 +387,7 @@ def _fake_params(n, seed, cap):
 
 
 def write_fake(path, n=3000, seed=1, cap=True, policy="inference_first", acc=0.001, y0=2025,
-               yh=2040, config_policy=None,
-               config_acc=None):
+               yh=2040, config_policy=None, config_acc=None, flat=True):
     """A results file as `crossover run` should write it, statistics computed
     from the reference and rounded the way the engine's sketches round."""
     import h5py
@@ -385,14 +396,25 @@ def write_fake(path, n=3000, seed=1, cap=True, policy="inference_first", acc=0.0
     params = _fake_params(n, seed, cap)
     series = ref.project(params, y0, yh, policy)
     rng = np.random.default_rng(seed + 100)
-    cfg = ("scenario: fake\ntime: {base_year: %d, horizon_year: %d}\n"
-           "sampling: {samples: %d, method: mc, seed: %d}\nparameters:\n"
-           "  training:\n    compute: {dist: lognormal, p5: 2e28, p95: 1.5e29}\n"
-           % (y0, yh, n, seed))
-    if cap:
-        cfg += "  power:\n    capacity: 10 to 30\n    capacity_growth: 1.3 to 2.0\n"
-        cfg += "power: {policy: %s}\n" % (config_policy or policy)
-    cfg += "outputs:\n  samples: true\n  relative_accuracy: %g\n" % (config_acc or acc)
+    # Flat keys and comments for defaults, as mc_job_to_yaml writes the
+    # resolved job; or the groups of a hand-written job file.
+    cfg = ("scenario: \"fake\"\ndescription: \"\"\ntime: {base_year: %d, horizon_year: %d}\n"
+           "sampling: {samples: %d, method: mc, seed: %d}\nparameters:\n" % (y0, yh, n, seed))
+    for key in ref.PARAMS:
+        if key in params and flat:
+            cfg += "  %s: {dist: lognormal, median: 1, gsd: 2}\n" % key
+        elif flat:
+            cfg += "  # %s: 1 (default)\n" % key
+    if not flat:
+        groups = {}
+        for key in params:
+            g, k = key.split(".")
+            groups.setdefault(g, []).append(k)
+        for g, ks in groups.items():
+            cfg += "  %s:\n" % g + "".join("    %s: 1 to 2  # capacity\n" % k for k in ks)
+    cfg += "correlations: []\npower: {policy: %s}\n" % (config_policy or policy)
+    cfg += ("outputs:\n  percentiles: [%s]\n  relative_accuracy: %g\n  samples: true\n"
+            % (", ".join("%g" % q for q in pcts), config_acc or acc))
     with h5py.File(path, "w") as f:
         f.attrs["format"] = "crossover-results"
         f.attrs["format_version"] = 1
@@ -458,13 +480,17 @@ def _self_test():
         expect("correct file passes", run_checks(good), None)
         expect("correct file passes with the regex config reader",
                run_checks(good, quiet=True, use_yaml=False), None)
-        for i, (cap, pol, acc) in enumerate(((False, "proportional", 0.01),
-                                             (True, "training_first", 0.05),
-                                             (True, "proportional", 0.001))):
+        for i, (cap, pol, acc, flat) in enumerate(((False, "proportional", 0.01, True),
+                                                   (False, "inference_first", 0.001, False),
+                                                   (True, "training_first", 0.05, True),
+                                                   (True, "proportional", 0.001, False))):
             pth = os.path.join(d, "good%d.h5" % i)
-            write_fake(pth, n=1500, seed=7 + i, cap=cap, policy=pol, acc=acc)
-            expect("correct file passes (%s, %s, a=%g)" % ("cap" if cap else "no cap", pol, acc),
-                   run_checks(pth, quiet=True), None)
+            write_fake(pth, n=1500, seed=7 + i, cap=cap, policy=pol, acc=acc, flat=flat)
+            for use_yaml in (True, False):
+                expect("correct file passes (%s, %s, a=%g, %s config, %s)"
+                       % ("cap" if cap else "no cap", pol, acc, "flat" if flat else "grouped",
+                          "yaml" if use_yaml else "regex"),
+                       run_checks(pth, quiet=True, use_yaml=use_yaml), None)
 
         print("== deliberately wrong files, each must fail:")
 
