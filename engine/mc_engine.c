@@ -72,7 +72,8 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
       mc_model m;
       mc_model_init(&m, spec);
       mc_model_prepare((const double *const *)in, 1, coef);
-      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1);
+      double mwork[MC_MODEL_WORK];
+      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1, mwork);
       for (int k = 0; k < nsk; k++)
         st->shift[k] = isfinite(grid[k]) ? grid[k] : 0.0;
     }
@@ -349,9 +350,10 @@ double mc_stats_param_percentile(const mc_stats *st, int param, double p) {
 
 double mc_stats_time_quantile(const mc_stats *st, int cross, double p) {
   const uint64_t *h = st->tau_hist + (size_t)cross * st->ntau;
-  uint64_t n = st->never[cross];
-  for (int64_t b = 0; b < st->ntau; b++)
-    n += h[b];
+  /* Censored samples (no crossing time) rank last, so n counts every sample;
+   * a sample can cross between grid years without having a crossover year,
+   * so the `never` count is not the censored count. */
+  uint64_t n = mc_stats_done_samples(st);
   if (n == 0)
     return NAN;
   double kd = ceil(p * (double)n / 100.0);
@@ -384,6 +386,7 @@ typedef struct workspace {
   double *coef[MC_NCOEF];
   double *grid;
   double *scratch;
+  double *mwork;
   double *tau[MC_MAXCROSS];
   int *year;
   void *mem;
@@ -391,7 +394,8 @@ typedef struct workspace {
 
 static int workspace_alloc(workspace *w, int ny, int ncross, mc_err *e) {
   size_t B = MC_BLOCK;
-  size_t doubles = B * (MC_NPARAM + MC_NCOEF + (size_t)MC_NSERIES * ny + MC_NPARAM + ncross);
+  size_t doubles =
+      B * (MC_NPARAM + MC_NCOEF + (size_t)MC_NSERIES * ny + MC_NPARAM + MC_MODEL_WORK + ncross);
   w->mem = malloc(doubles * sizeof(double) + B * sizeof(int));
   if (!w->mem)
     return mc_err_set(e, MC_EFAIL, "out of memory allocating block buffers");
@@ -404,6 +408,8 @@ static int workspace_alloc(workspace *w, int ny, int ncross, mc_err *e) {
   p += B * MC_NSERIES * ny;
   w->scratch = p;
   p += B * MC_NPARAM;
+  w->mwork = p;
+  p += B * MC_MODEL_WORK;
   for (int i = 0; i < ncross; i++, p += B)
     w->tau[i] = p;
   w->year = (int *)p;
@@ -428,7 +434,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       MC_CHECK(mc_sketch_add(&st->param[p], w->in[p], n, e));
   mc_model_prepare((const double *const *)w->in, n, w->coef);
   mc_model_grid(m, (const double *const *)w->in, (const double *const *)w->coef, n, w->grid,
-                MC_BLOCK);
+                MC_BLOCK, w->mwork);
   for (int s = 0; s < MC_NSERIES; s++) {
     if (!mc_spec_has_series(spec, s))
       continue;
@@ -555,7 +561,7 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   *result = NULL;
   workspace w = {0};
   uint64_t *todo = NULL;
-  mc_sampler smp;
+  mc_sampler smp = {0};
   mc_model m;
   mc_model_init(&m, spec);
 
@@ -657,6 +663,7 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
     *result = red;
   }
 cleanup:
+  mc_sampler_free(&smp);
   free(todo);
   free(w.mem);
   return rc;

@@ -3,6 +3,7 @@
 #include <Random123/philox.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mc_engine.h"
@@ -37,11 +38,67 @@ void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, doub
   }
 }
 
+/* Catmull-Rom through the table nodes around u, exact near the ends. */
+static inline double table_quantile(const mc_dist *d, const double *q, double u) {
+  double x = u * MC_QTABLE_N;
+  int k = (int)x;
+  if (k < 2 || k > MC_QTABLE_N - 3)
+    return mc_dist_quantile(d, u);
+  double t = x - k, p0 = q[k - 1], p1 = q[k], p2 = q[k + 1], p3 = q[k + 2];
+  return 0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t +
+                (3 * (p1 - p2) + p3 - p0) * t * t * t);
+}
+
+/* A table for d, or NULL when interpolation would not hold 1e-10 of its scale. */
+static double *build_table(const mc_dist *d) {
+  double *q = malloc(sizeof(double) * (MC_QTABLE_N + 1));
+  if (!q)
+    return NULL;
+  for (int k = 1; k < MC_QTABLE_N; k++)
+    q[k] = mc_dist_quantile(d, (double)k / MC_QTABLE_N);
+  q[0] = q[1];
+  q[MC_QTABLE_N] = q[MC_QTABLE_N - 1];
+  double scale = fabs(q[MC_QTABLE_N - 1] - q[1]) + fabs(q[MC_QTABLE_N / 2]);
+  for (int k = 2; k <= MC_QTABLE_N - 3; k++) {
+    double u = (k + 0.5) / MC_QTABLE_N;
+    if (!(fabs(table_quantile(d, q, u) - mc_dist_quantile(d, u)) <= 1e-10 * scale)) {
+      free(q);
+      return NULL;
+    }
+  }
+  return q;
+}
+
+static int slow_inverse(const mc_dist *d) {
+  const char *n = d->type->name;
+  return !strcmp(n, "beta") || !strcmp(n, "pert") || !strcmp(n, "gamma");
+}
+
+void mc_sampler_free(mc_sampler *s) {
+  for (int p = 0; p < MC_NPARAM; p++) {
+    free(s->table[p]);
+    s->table[p] = NULL;
+  }
+}
+
 int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   memset(s, 0, sizeof *s);
   s->spec = spec;
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < MC_NPARAM; p++) {
     s->stream[p] = mc_rng_stream(mc_params[p].key);
+    const mc_dist *d = &spec->dist[p];
+    int untrunc = d->lo == -INFINITY && d->hi == INFINITY;
+    if (!spec->configured[p] || mc_dist_is_constant(d))
+      s->kind[p] = MC_SK_CONSTANT;
+    else if (untrunc && !strcmp(d->type->name, "normal"))
+      s->kind[p] = MC_SK_NORMAL;
+    else if (untrunc && !strcmp(d->type->name, "lognormal"))
+      s->kind[p] = MC_SK_LOGNORMAL;
+    else if (slow_inverse(d) && (s->table[p] = build_table(d)))
+      s->kind[p] = MC_SK_TABLE;
+    else
+      s->kind[p] = MC_SK_GENERIC;
+  }
   if (spec->ncorr == 0)
     return MC_OK;
   int slot[MC_NPARAM];
@@ -70,6 +127,25 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   return mc_copula_init(d, rho, names, &s->copula, e);
 }
 
+/* Values from normal scores z (n of them) for parameter p, in place. */
+static void from_scores(const mc_sampler *s, int p, double *z, int n) {
+  const mc_dist *d = &s->spec->dist[p];
+  double a = d->p[0], b = d->p[1];
+  if (s->kind[p] == MC_SK_NORMAL) {
+    for (int i = 0; i < n; i++)
+      z[i] = a + b * z[i];
+  } else if (s->kind[p] == MC_SK_LOGNORMAL) {
+    for (int i = 0; i < n; i++)
+      z[i] = exp(a + b * z[i]);
+  } else {
+    for (int i = 0; i < n; i++) {
+      double v = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
+      v = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53); /* keep u inside (0, 1) */
+      z[i] = s->kind[p] == MC_SK_TABLE ? table_quantile(d, s->table[p], v) : mc_dist_quantile(d, v);
+    }
+  }
+}
+
 void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
                       double *scratch) {
   const mc_spec *spec = s->spec;
@@ -79,41 +155,38 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
   for (int p = 0; p < MC_NPARAM; p++) {
     if (!spec->configured[p])
       continue;
-    if (mc_dist_is_constant(&spec->dist[p]) && !in_copula[p]) {
-      double v = mc_dist_quantile(&spec->dist[p], 0.5);
+    double *x = out[p];
+    const mc_dist *d = &spec->dist[p];
+    if (s->kind[p] == MC_SK_CONSTANT && !in_copula[p]) {
+      double v = mc_dist_quantile(d, 0.5);
       for (int i = 0; i < n; i++)
-        out[p][i] = v;
+        x[i] = v;
       continue;
     }
-    mc_rng_uniforms(spec->seed, s->stream[p], first, n, out[p]);
+    mc_rng_uniforms(spec->seed, s->stream[p], first, n, x);
+    if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
+      for (int i = 0; i < n; i++)
+        x[i] = gsl_cdf_ugaussian_Pinv(x[i]);
+      if (!in_copula[p])
+        from_scores(s, p, x, n);
+    } else if (s->kind[p] == MC_SK_TABLE) {
+      for (int i = 0; i < n; i++)
+        x[i] = table_quantile(d, s->table[p], x[i]);
+    } else {
+      for (int i = 0; i < n; i++)
+        x[i] = mc_dist_quantile(d, x[i]);
+    }
   }
   if (s->ncorr_par > 0) {
-    /* Correlated parameters: uniforms -> normal scores -> L z -> uniforms. */
     double *z[MC_COPULA_MAXDIM];
     for (int j = 0; j < s->ncorr_par; j++) {
       z[j] = scratch + (size_t)j * n;
-      const double *u = out[s->corr_par[j]];
-      for (int i = 0; i < n; i++)
-        z[j][i] = gsl_cdf_ugaussian_Pinv(u[i]);
+      memcpy(z[j], out[s->corr_par[j]], sizeof(double) * (size_t)n);
     }
     mc_copula_apply(&s->copula, z, n);
     for (int j = 0; j < s->ncorr_par; j++) {
-      double *u = out[s->corr_par[j]];
-      for (int i = 0; i < n; i++) {
-        double v = z[j][i] < 0 ? gsl_cdf_ugaussian_P(z[j][i]) : 1.0 - gsl_cdf_ugaussian_Q(z[j][i]);
-        /* keep u strictly inside (0, 1) */
-        u[i] = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53);
-      }
-    }
-  }
-  for (int p = 0; p < MC_NPARAM; p++) {
-    if (spec->configured[p]) {
-      const mc_dist *d = &spec->dist[p];
-      if (mc_dist_is_constant(d) && !in_copula[p])
-        continue;
-      double *x = out[p];
-      for (int i = 0; i < n; i++)
-        x[i] = mc_dist_quantile(d, x[i]);
+      from_scores(s, s->corr_par[j], z[j], n);
+      memcpy(out[s->corr_par[j]], z[j], sizeof(double) * (size_t)n);
     }
   }
   for (int p = 0; p < MC_NPARAM; p++) {

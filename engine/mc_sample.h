@@ -23,17 +23,38 @@ double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
 /* n uniforms for indices first .. first+n-1 into u. */
 void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
 
-/* Sampler state derived from a spec (the copula of its correlations). */
+/* How a parameter's uniforms become values. */
+enum mc_sample_kind {
+  MC_SK_CONSTANT,  /* no draw */
+  MC_SK_NORMAL,    /* untruncated normal: mean + sd z */
+  MC_SK_LOGNORMAL, /* untruncated lognormal: exp(mu + sigma z) */
+  MC_SK_TABLE,     /* inverse CDF by Catmull-Rom on a table, exact in the tails */
+  MC_SK_GENERIC,   /* mc_dist_quantile for every value */
+};
+
+#define MC_QTABLE_N 4096
+
+/* Sampler state derived from a spec (the copula of its correlations). Owns
+ * its tables: free with mc_sampler_free. */
 typedef struct mc_sampler {
   const mc_spec *spec;
   uint64_t stream[MC_NPARAM];
-  int ncorr_par;           /* parameters in the copula */
-  int corr_par[MC_NPARAM]; /* their ids */
+  int kind[MC_NPARAM];
+  double *table[MC_NPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
+  int ncorr_par;            /* parameters in the copula */
+  int corr_par[MC_NPARAM];  /* their ids */
   mc_copula copula;
 } mc_sampler;
 
-/* Builds the sampler; MC_EINPUT when the correlations are not positive definite. */
+/* Builds the sampler; MC_EINPUT when the correlations are not positive
+ * definite. A distribution whose inverse CDF is iterative (beta, pert,
+ * gamma) gets a table of MC_QTABLE_N intervals, checked at every interval's
+ * midpoint against the exact inverse to 1e-10 of its scale (else it stays
+ * exact); the two intervals at each end are always exact. */
 int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e);
+
+/* Frees the tables. */
+void mc_sampler_free(mc_sampler *s);
 
 /* Fills out[p][i] for the samples first .. first+n-1 (n <= MC_BLOCK) with every
  * parameter's value, defaults resolved (a followed parameter copies, an absent

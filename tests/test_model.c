@@ -17,6 +17,7 @@ typedef struct fixture {
   double inbuf[MC_NPARAM][N], coefbuf[MC_NCOEF][N];
   double *in[MC_NPARAM], *coef[MC_NCOEF];
   double grid[MC_NSERIES * NY * N];
+  double work[MC_MODEL_WORK * N];
   mc_model m;
 } fixture;
 
@@ -53,7 +54,8 @@ static void setup(fixture *f, int has_cap, int policy) {
 
 static void run_grid(fixture *f) {
   mc_model_prepare((const double *const *)f->in, N, f->coef);
-  mc_model_grid(&f->m, (const double *const *)f->in, (const double *const *)f->coef, N, f->grid, N);
+  mc_model_grid(&f->m, (const double *const *)f->in, (const double *const *)f->coef, N, f->grid, N,
+                f->work);
 }
 
 static double G(fixture *f, int s, int y, int i) { return f->grid[(s * NY + y) * N + i]; }
