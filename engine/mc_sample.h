@@ -48,9 +48,9 @@ typedef struct mc_sampler {
 
 /* Builds the sampler; MC_EINPUT when the correlations are not positive
  * definite. A distribution whose inverse CDF is iterative (beta, pert,
- * gamma) gets a table of MC_QTABLE_N intervals, checked at every interval's
- * midpoint against the exact inverse to 1e-10 of its scale (else it stays
- * exact); the two intervals at each end are always exact. */
+ * gamma) gets a table of MC_QTABLE_N intervals, checked at the midpoint of
+ * every third interval against the exact inverse to 1e-10 of its scale (else
+ * it stays exact); the two intervals at each end are always exact. */
 int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e);
 
 /* Frees the tables. */
