@@ -16,15 +16,22 @@ static const char usage[] =
     "                 run a job (under mpiexec/srun for many ranks); writes OUT.h5\n"
     "  merge -o OUT.h5 PART.h5...\n"
     "                 combine disjoint parts of one job into the result of a single run\n"
-    "  report OUT.h5 [--format text|csv|json]\n"
+    "  report OUT.h5 [--format text|markdown|csv|json]\n"
     "                 print crossover probabilities and percentile bands\n"
-    "  plot OUT.h5 [-o FILE.png|.pdf|.svg]\n"
-    "                 draw fan charts and the crossover-year distribution\n"
+    "  report A.h5 B.h5 [--format text|markdown|csv|json]\n"
+    "                 two scenarios side by side, with the differences of the crossover\n"
+    "                 probabilities and their standard errors\n"
+    "  plot OUT.h5 [-o FILE.png|.pdf|.svg] [--series NAME...]\n"
+    "                 draw fan charts and the crossover-year distributions\n"
     "  check JOB.yaml validate a job and print its resolved parameters; runs nothing\n"
     "\n"
     "Every command takes --help. Exit status: 0 success; 2 bad usage, job file or\n"
     "input file (nothing written); 3 stopped by a signal after writing a checkpoint\n"
-    "that --resume continues; 1 any other failure.\n";
+    "that --resume continues; 1 any other failure.\n"
+    "\n"
+    "Documentation: docs/writing-jobs.md (job files), docs/outputs.md (what the\n"
+    "numbers mean), docs/python.md (reading results), docs/worked-example.md,\n"
+    "slurm/README.md (clusters).\n";
 
 void mc_cli_error(const char *msg) { fprintf(stderr, "crossover: %s\n", msg); }
 

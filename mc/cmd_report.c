@@ -9,18 +9,38 @@
 #include "mc_model.h"
 
 static const char report_usage[] =
-    "usage: crossover report OUT.h5 [--format text|csv|json]\n"
+    "usage: crossover report OUT.h5 [--format text|markdown|csv|json]\n"
+    "       crossover report A.h5 B.h5 [--format text|markdown|csv|json]\n"
     "\n"
-    "Prints, per crossover, the probability that it has happened by each grid year\n"
-    "(with its Monte Carlo standard error sqrt(p(1-p)/n)) and the median and 90%\n"
-    "interval of the crossing year; per series, the median and 90% band at the base\n"
-    "year, every fifth year and the horizon. Works on checkpoints and merged files.\n"
+    "One file: prints, per crossover, the probability that it has happened by each\n"
+    "grid year (with its Monte Carlo standard error sqrt(p(1-p)/n)) and in each year,\n"
+    "the median and 90% interval of the crossing year and the probability of no\n"
+    "crossover by the horizon; per series, the median and 90% band at the base year,\n"
+    "every fifth year and the horizon. Works on checkpoints and merged files.\n"
     "\n"
-    "  --format text   aligned tables for people (default)\n"
-    "  --format csv    one row per number: section,name,year,quantity,value,standard_error\n"
-    "  --format json   one object, for scripts\n";
+    "Two files: the two scenarios side by side, and per crossover (matched by name)\n"
+    "and common grid year the difference B - A of the cumulative probability with\n"
+    "its standard error. Independent runs (different seeds): sqrt(pA(1-pA)/nA +\n"
+    "pB(1-pB)/nB). Runs sharing a seed draw the same random numbers for sample i\n"
+    "(common random numbers), so their estimates are paired; the counts alone then\n"
+    "fix only the bounds sqrt(|d|(1-|d|)/n) <= s.e. (d = pB - pA, equal n), and the\n"
+    "independent figure is an upper bound when the pairing correlates the estimates\n"
+    "positively, as it does for scenarios that differ in parameter values. The\n"
+    "output says whether the seeds are shared and prints both figures.\n"
+    "\n"
+    "  --format text       aligned tables for people (default)\n"
+    "  --format markdown   GitHub/pandoc tables, for papers and notes\n"
+    "  --format csv        one row per number; one file:\n"
+    "                        section,name,year,quantity,value,standard_error\n"
+    "                      two files:\n"
+    "                        section,name,year,quantity,a,b,difference,\n"
+    "                        se_independent,se_paired_min\n"
+    "  --format json       one object, for scripts\n"
+    "\n"
+    "Exit status: 0 done; 2 bad usage or a file that is not a readable Crossover\n"
+    "results file.\n";
 
-enum { F_TEXT, F_CSV, F_JSON };
+enum { F_TEXT, F_CSV, F_JSON, F_MARKDOWN };
 
 static int shown_year(const mc_spec *s, int y) {
   return y == 0 || y == mc_spec_nyears(s) - 1 || y % 5 == 0;
@@ -31,6 +51,22 @@ static void json_num(double v) {
     printf("%.10g", v);
   else
     printf("null");
+}
+
+/* Prints s as a JSON string. */
+static void json_str(const char *s) {
+  putchar('"');
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      printf("\\%c", *c);
+    else if (*c == '\n')
+      printf("\\n");
+    else if (*c < 0x20)
+      printf("\\u%04x", *c);
+    else
+      putchar(*c);
+  }
+  putchar('"');
 }
 
 static void report_text(const char *path, const mc_job *job, const mc_stats *st) {
@@ -140,8 +176,10 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
-  printf("{\n  \"scenario\": \"%s\",\n  \"samples\": %llu,\n  \"samples_planned\": %llu,\n",
-         s->scenario, (unsigned long long)n, (unsigned long long)s->samples);
+  printf("{\n  \"scenario\": ");
+  json_str(s->scenario);
+  printf(",\n  \"samples\": %llu,\n  \"samples_planned\": %llu,\n", (unsigned long long)n,
+         (unsigned long long)s->samples);
   printf("  \"seed\": %llu,\n  \"base_year\": %d,\n  \"horizon_year\": %d,\n",
          (unsigned long long)s->seed, s->base_year, s->horizon_year);
   printf("  \"crossovers\": {");
@@ -194,6 +232,506 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   printf("\n  }\n}\n");
 }
 
+/* Compact number for tables: 5.48e+28 -> "5.48e28", 93.56 -> "93.6". */
+static void fmt_num(double v, char *buf, size_t len) {
+  if (!isfinite(v)) {
+    snprintf(buf, len, "n/a");
+    return;
+  }
+  if (v != 0 && (fabs(v) >= 1e5 || fabs(v) < 1e-3)) {
+    int ex = (int)floor(log10(fabs(v)));
+    double m = v / pow(10, ex);
+    if (fabs(m) >= 9.995)
+      m /= 10, ex++;
+    snprintf(buf, len, "%.2fe%d", m, ex);
+  } else if (fabs(v) >= 1000)
+    snprintf(buf, len, "%.0f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
+}
+
+/* Prints text for a markdown table cell ('|' escaped, newlines as spaces). */
+static void md_cell(const char *text) {
+  for (const char *c = text; *c; c++) {
+    if (*c == '|')
+      fputs("\\|", stdout);
+    else
+      putchar(*c == '\n' ? ' ' : *c);
+  }
+}
+
+/* "2029.40" or "after 2040". */
+static void fmt_time(const mc_spec *s, double t, char *buf, size_t len) {
+  if (isnan(t))
+    snprintf(buf, len, "after %d", s->horizon_year);
+  else
+    snprintf(buf, len, "%.2f", s->base_year + t);
+}
+
+static void report_markdown(const char *path, const mc_job *job, const mc_stats *st) {
+  const mc_spec *s = &job->spec;
+  uint64_t n = mc_stats_done_samples(st);
+  int ny = st->ny;
+  printf("# Crossover report: %s\n\n", s->scenario);
+  printf("| | |\n|---|---|\n");
+  printf("| results file | `%s` |\n", path);
+  printf("| samples | %llu%s |\n", (unsigned long long)n,
+         n == s->samples ? "" : " (incomplete: a checkpoint or partial merge)");
+  printf("| sampling | %s, seed %llu |\n", mc_method_names[s->method], (unsigned long long)s->seed);
+  printf("| grid | %d-%d |\n", s->base_year, s->horizon_year);
+  if (job->description[0]) {
+    printf("| description | ");
+    md_cell(job->description);
+    printf(" |\n");
+  }
+  for (int c = 0; c < s->ncross; c++) {
+    const mc_crossover_spec *x = &s->cross[c];
+    char b5[32], b50[32], b95[32];
+    fmt_time(s, mc_stats_time_quantile(st, c, 5), b5, sizeof b5);
+    fmt_time(s, mc_stats_time_quantile(st, c, 50), b50, sizeof b50);
+    fmt_time(s, mc_stats_time_quantile(st, c, 95), b95, sizeof b95);
+    double pn = (double)st->never[c] / n;
+    printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, mc_series[x->lhs].name,
+           mc_series[x->rhs].name);
+    printf("Crossing year: median %s, 90%% interval %s to %s. "
+           "Not crossed by %d: %.4f (s.e. %.4f).\n\n",
+           b50, b5, b95, s->horizon_year, pn, sqrt(pn * (1 - pn) / n));
+    printf("| Year | P(crossed by year) | s.e. | P(crossover in year) |\n");
+    printf("|---:|---:|---:|---:|\n");
+    uint64_t cum = 0;
+    for (int y = 0; y < ny; y++) {
+      uint64_t k = st->year_counts[(size_t)c * ny + y];
+      cum += k;
+      double p = (double)cum / n;
+      printf("| %d | %.4f | %.4f | %.4f |\n", s->base_year + y, p, sqrt(p * (1 - p) / n),
+             (double)k / n);
+    }
+  }
+  printf("\n## Series: median [5%%, 95%%]\n\n| Series (unit) |");
+  for (int y = 0; y < ny; y++)
+    if (shown_year(s, y))
+      printf(" %d |", s->base_year + y);
+  printf("\n|---|");
+  for (int y = 0; y < ny; y++)
+    if (shown_year(s, y))
+      printf("---:|");
+  printf("\n");
+  for (int sr = 0; sr < MC_NSERIES; sr++) {
+    if (!mc_spec_has_series(s, sr))
+      continue;
+    printf("| %s (%s) |", mc_series[sr].name, mc_series[sr].unit);
+    for (int y = 0; y < ny; y++) {
+      if (!shown_year(s, y))
+        continue;
+      char m[32], a[32], b[32];
+      fmt_num(mc_stats_series_percentile(st, sr, y, 50), m, sizeof m);
+      fmt_num(mc_stats_series_percentile(st, sr, y, 5), a, sizeof a);
+      fmt_num(mc_stats_series_percentile(st, sr, y, 95), b, sizeof b);
+      printf(" %s [%s, %s] |", m, a, b);
+    }
+    printf("\n");
+  }
+  printf("\nProbabilities are exact counts over the %llu samples; s.e. = sqrt(p(1-p)/n). "
+         "Bands are within relative accuracy %g of the exact sample percentiles; crossing "
+         "years within %.5f yr.\n",
+         (unsigned long long)n, s->rel_acc,
+         0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+}
+
+/* ---- two scenarios ---------------------------------------------------------- */
+
+typedef struct side {
+  const char *path;
+  const mc_job *job;
+  const mc_stats *st;
+  uint64_t n;
+  char label[200]; /* how tables name it */
+} side;
+
+/* How the standard error of a difference of the two files' estimates is known. */
+enum { PAIR_INDEPENDENT, PAIR_SHARED_EQUAL_N, PAIR_SHARED_UNEQUAL_N };
+
+static int pairing(const side *A, const side *B) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  if (a->seed != b->seed || a->method != b->method)
+    return PAIR_INDEPENDENT;
+  return A->n == B->n ? PAIR_SHARED_EQUAL_N : PAIR_SHARED_UNEQUAL_N;
+}
+
+/* Cumulative count of crossover c up to grid index y. */
+static uint64_t cum_count(const side *S, int c, int y) {
+  uint64_t k = 0;
+  for (int i = 0; i <= y; i++)
+    k += S->st->year_counts[(size_t)c * S->st->ny + i];
+  return k;
+}
+
+/* One compared probability: values, difference and its standard errors
+ * (se_min is NaN unless the samples are paired with equal n). */
+typedef struct diff {
+  double a, b, d, se, se_min;
+} diff;
+
+static diff compare_p(const side *A, const side *B, uint64_t ka, uint64_t kb, int pair) {
+  diff r;
+  r.a = (double)ka / A->n;
+  r.b = (double)kb / B->n;
+  r.d = r.b - r.a;
+  r.se = sqrt(r.a * (1 - r.a) / A->n + r.b * (1 - r.b) / B->n);
+  r.se_min = pair == PAIR_SHARED_EQUAL_N ? sqrt(fabs(r.d) * (1 - fabs(r.d)) / A->n) : NAN;
+  return r;
+}
+
+/* Index in B of A's crossover c (by name), or -1. */
+static int match_cross(const side *A, const side *B, int c) {
+  const mc_spec *b = &B->job->spec;
+  for (int k = 0; k < b->ncross; k++)
+    if (!strcmp(b->cross[k].name, A->job->spec.cross[c].name))
+      return k;
+  return -1;
+}
+
+static void pairing_words(const side *A, const side *B, int pair, int md) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  const char *q = md ? "`" : "'";
+  if (pair == PAIR_INDEPENDENT) {
+    if (a->seed != b->seed)
+      printf("Seeds differ (%llu, %llu): the samples are independent and the standard error of "
+             "a difference d = pB - pA is sqrt(pA(1-pA)/nA + pB(1-pB)/nB).\n",
+             (unsigned long long)a->seed, (unsigned long long)b->seed);
+    else
+      printf("Seeds are shared (%llu) but the sampling methods differ (%s, %s): the samples "
+             "are treated as independent; s.e. = sqrt(pA(1-pA)/nA + pB(1-pB)/nB).\n",
+             (unsigned long long)a->seed, mc_method_names[a->method], mc_method_names[b->method]);
+  } else if (pair == PAIR_SHARED_EQUAL_N)
+    printf("Seeds are shared (%llu): sample i of both runs uses the same random numbers "
+           "(common random numbers), so the two estimates are paired and the marginal counts "
+           "do not give the standard error of d = pB - pA exactly. %ss.e. indep%s is "
+           "sqrt(pA(1-pA)/nA + pB(1-pB)/nB), an upper bound whenever the pairing correlates "
+           "the estimates positively (the point of common random numbers, and the case for "
+           "scenarios that differ in parameter values); %ss.e. min%s = sqrt(|d|(1-|d|)/n) is a "
+           "lower bound that holds always. The true s.e. lies between them.\n",
+           (unsigned long long)a->seed, q, q, q, q);
+  else
+    printf("Seeds are shared (%llu) but the sample counts differ (%llu, %llu): only the first "
+           "%llu samples are paired. %ss.e. indep%s = sqrt(pA(1-pA)/nA + pB(1-pB)/nB) is shown "
+           "(an upper bound when the pairing correlates the estimates positively); no lower "
+           "bound is given.\n",
+           (unsigned long long)a->seed, (unsigned long long)A->n, (unsigned long long)B->n,
+           (unsigned long long)(A->n < B->n ? A->n : B->n), q, q);
+}
+
+/* First and last common grid year (as years); returns 0 when none. */
+static int common_years(const side *A, const side *B, int *y0, int *y1) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  *y0 = a->base_year > b->base_year ? a->base_year : b->base_year;
+  *y1 = a->horizon_year < b->horizon_year ? a->horizon_year : b->horizon_year;
+  return *y0 <= *y1;
+}
+
+static void compare_tables(const side *A, const side *B, int md) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  int pair = pairing(A, B), gy0, gy1;
+  int have = common_years(A, B, &gy0, &gy1);
+  const char *sep = md ? " | " : "  ";
+  if (md) {
+    printf("# Crossover comparison: %s vs %s\n\n", a->scenario, b->scenario);
+    printf("| | A | B |\n|---|---|---|\n");
+    printf("| scenario | %s | %s |\n", a->scenario, b->scenario);
+    printf("| results file | `%s` | `%s` |\n", A->path, B->path);
+    printf("| samples | %llu | %llu |\n", (unsigned long long)A->n, (unsigned long long)B->n);
+    printf("| sampling | %s, seed %llu | %s, seed %llu |\n", mc_method_names[a->method],
+           (unsigned long long)a->seed, mc_method_names[b->method], (unsigned long long)b->seed);
+    printf("| grid | %d-%d | %d-%d |\n", a->base_year, a->horizon_year, b->base_year,
+           b->horizon_year);
+    printf("\n");
+  } else {
+    printf("A: %s: scenario %s, %llu samples, seed %llu, %s sampling, grid %d-%d\n", A->path,
+           a->scenario, (unsigned long long)A->n, (unsigned long long)a->seed,
+           mc_method_names[a->method], a->base_year, a->horizon_year);
+    printf("B: %s: scenario %s, %llu samples, seed %llu, %s sampling, grid %d-%d\n", B->path,
+           b->scenario, (unsigned long long)B->n, (unsigned long long)b->seed,
+           mc_method_names[b->method], b->base_year, b->horizon_year);
+  }
+  pairing_words(A, B, pair, md);
+  if (!have)
+    printf("\nThe two grids share no year: nothing to compare year by year.\n");
+  for (int c = 0; c < a->ncross; c++) {
+    int cb = match_cross(A, B, c);
+    const mc_crossover_spec *x = &a->cross[c];
+    if (cb < 0) {
+      printf("\n%sCrossover '%s' is only in A.\n", md ? "## " : "", x->name);
+      continue;
+    }
+    const mc_crossover_spec *xb = &b->cross[cb];
+    if (md)
+      printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, mc_series[x->lhs].name,
+             mc_series[x->rhs].name);
+    else
+      printf("\nCrossover '%s': %s >= %s\n", x->name, mc_series[x->lhs].name,
+             mc_series[x->rhs].name);
+    if (xb->lhs != x->lhs || xb->rhs != x->rhs)
+      printf("%sNote: in B it compares %s >= %s.\n", md ? "" : "  ", mc_series[xb->lhs].name,
+             mc_series[xb->rhs].name);
+    const side *S[2] = {A, B};
+    int cc[2] = {c, cb};
+    for (int i = 0; i < 2; i++) {
+      const mc_spec *s = &S[i]->job->spec;
+      char t5[32], t50[32], t95[32];
+      fmt_time(s, mc_stats_time_quantile(S[i]->st, cc[i], 5), t5, sizeof t5);
+      fmt_time(s, mc_stats_time_quantile(S[i]->st, cc[i], 50), t50, sizeof t50);
+      fmt_time(s, mc_stats_time_quantile(S[i]->st, cc[i], 95), t95, sizeof t95);
+      printf("%s%s (%s): crossing year median %s, 90%% interval %s to %s\n", md ? "- " : "  ",
+             i ? "B" : "A", s->scenario, t50, t5, t95);
+    }
+    if (md)
+      printf("\n");
+    if (a->horizon_year == b->horizon_year) {
+      diff r = compare_p(A, B, A->st->never[c], B->st->never[cb], pair);
+      printf("%snot crossed by %d: A %.4f, B %.4f, B - A %+.4f (s.e. indep %.4f", md ? "- " : "  ",
+             a->horizon_year, r.a, r.b, r.d, r.se);
+      if (isfinite(r.se_min))
+        printf(", s.e. min %.4f", r.se_min);
+      printf(")\n");
+    }
+    if (!have)
+      continue;
+    if (md) {
+      printf("\n| Year | A: P(by year) | B: P(by year) | B - A | s.e. indep |%s\n",
+             pair == PAIR_SHARED_EQUAL_N ? " s.e. min |" : "");
+      printf("|---:|---:|---:|---:|---:|%s\n", pair == PAIR_SHARED_EQUAL_N ? "---:|" : "");
+    } else
+      printf("  %-6s %-10s %-10s %-10s %-10s%s\n", "year", "A: P(by)", "B: P(by)", "B - A",
+             "s.e. indep", pair == PAIR_SHARED_EQUAL_N ? " s.e. min" : "");
+    for (int y = gy0; y <= gy1; y++) {
+      diff r = compare_p(A, B, cum_count(A, c, y - a->base_year),
+                         cum_count(B, cb, y - b->base_year), pair);
+      if (md) {
+        printf("| %d | %.4f | %.4f | %+.4f | %.4f |", y, r.a, r.b, r.d, r.se);
+        if (pair == PAIR_SHARED_EQUAL_N)
+          printf(" %.4f |", r.se_min);
+        printf("\n");
+      } else {
+        printf("  %-6d %-10.4f %-10.4f %-+10.4f %-10.4f", y, r.a, r.b, r.d, r.se);
+        if (pair == PAIR_SHARED_EQUAL_N)
+          printf(" %.4f", r.se_min);
+        printf("\n");
+      }
+    }
+  }
+  for (int k = 0; k < b->ncross; k++) {
+    int found = 0;
+    for (int c = 0; c < a->ncross; c++)
+      found |= !strcmp(a->cross[c].name, b->cross[k].name);
+    if (!found)
+      printf("\n%sCrossover '%s' is only in B.\n", md ? "## " : "", b->cross[k].name);
+  }
+
+  /* Series side by side at A's shown years that B's grid also holds. */
+  if (md)
+    printf("\n## Series: median [5%%, 95%%]\n\n| Series (unit) | Year | A | B |\n"
+           "|---|---:|---:|---:|\n");
+  else
+    printf("\nSeries: median [5%%, 95%%]\n");
+  for (int sr = 0; sr < MC_NSERIES; sr++) {
+    if (!mc_spec_has_series(a, sr) && !mc_spec_has_series(b, sr))
+      continue;
+    if (!md)
+      printf("  %s (%s)\n    %-6s %-32s %s\n", mc_series[sr].name, mc_series[sr].unit, "year", "A",
+             "B");
+    for (int y = 0; y < A->st->ny; y++) {
+      int yb = a->base_year + y - b->base_year;
+      if (!shown_year(a, y) || yb < 0 || yb >= B->st->ny)
+        continue;
+      char cell[2][100];
+      const side *S[2] = {A, B};
+      int yy[2] = {y, yb};
+      for (int i = 0; i < 2; i++) {
+        if (!mc_spec_has_series(&S[i]->job->spec, sr)) {
+          snprintf(cell[i], sizeof cell[i], "-");
+          continue;
+        }
+        char m[32], lo[32], hi[32];
+        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 50), m, sizeof m);
+        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 5), lo, sizeof lo);
+        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 95), hi, sizeof hi);
+        snprintf(cell[i], sizeof cell[i], "%s [%s, %s]", m, lo, hi);
+      }
+      if (md)
+        printf("| %s (%s) | %d | %s | %s |\n", mc_series[sr].name, mc_series[sr].unit,
+               a->base_year + y, cell[0], cell[1]);
+      else
+        printf("    %-6d %-32s %s\n", a->base_year + y, cell[0], cell[1]);
+    }
+  }
+  (void)sep;
+}
+
+static void compare_csv(const side *A, const side *B) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  int pair = pairing(A, B), gy0, gy1;
+  int have = common_years(A, B, &gy0, &gy1);
+  printf("section,name,year,quantity,a,b,difference,se_independent,se_paired_min\n");
+  printf("run,scenario,,name,%s,%s,,,\n", a->scenario, b->scenario);
+  printf("run,samples,,count,%llu,%llu,,,\n", (unsigned long long)A->n, (unsigned long long)B->n);
+  printf("run,seed,,value,%llu,%llu,,,\n", (unsigned long long)a->seed,
+         (unsigned long long)b->seed);
+  printf("run,seed,,shared,%d,%d,,,\n", pair != PAIR_INDEPENDENT, pair != PAIR_INDEPENDENT);
+  for (int c = 0; c < a->ncross; c++) {
+    int cb = match_cross(A, B, c);
+    if (cb < 0)
+      continue;
+    const char *nm = a->cross[c].name;
+    for (int y = gy0; have && y <= gy1; y++) {
+      diff r = compare_p(A, B, cum_count(A, c, y - a->base_year),
+                         cum_count(B, cb, y - b->base_year), pair);
+      printf("crossover,%s,%d,cumulative,%.10g,%.10g,%.10g,%.6g,", nm, y, r.a, r.b, r.d, r.se);
+      if (isfinite(r.se_min))
+        printf("%.6g", r.se_min);
+      printf("\n");
+    }
+    if (a->horizon_year == b->horizon_year) {
+      diff r = compare_p(A, B, A->st->never[c], B->st->never[cb], pair);
+      printf("crossover,%s,,never,%.10g,%.10g,%.10g,%.6g,", nm, r.a, r.b, r.d, r.se);
+      if (isfinite(r.se_min))
+        printf("%.6g", r.se_min);
+      printf("\n");
+    }
+    static const double tp[3] = {5, 50, 95};
+    for (int i = 0; i < 3; i++) {
+      double ta = mc_stats_time_quantile(A->st, c, tp[i]);
+      double tb = mc_stats_time_quantile(B->st, cb, tp[i]);
+      printf("crossover,%s,,crossing_year_p%g,", nm, tp[i]);
+      if (!isnan(ta))
+        printf("%.4f", a->base_year + ta);
+      printf(",");
+      if (!isnan(tb))
+        printf("%.4f", b->base_year + tb);
+      printf(",");
+      if (!isnan(ta) && !isnan(tb))
+        printf("%.4f", b->base_year + tb - a->base_year - ta);
+      printf(",,\n");
+    }
+  }
+  for (int sr = 0; sr < MC_NSERIES; sr++) {
+    if (!mc_spec_has_series(a, sr) || !mc_spec_has_series(b, sr))
+      continue;
+    for (int y = 0; y < A->st->ny; y++) {
+      int yb = a->base_year + y - b->base_year;
+      if (!shown_year(a, y) || yb < 0 || yb >= B->st->ny)
+        continue;
+      static const double pp[3] = {5, 50, 95};
+      for (int i = 0; i < 3; i++) {
+        double va = mc_stats_series_percentile(A->st, sr, y, pp[i]);
+        double vb = mc_stats_series_percentile(B->st, sr, yb, pp[i]);
+        printf("series,%s,%d,p%g,%.10g,%.10g,%.10g,,\n", mc_series[sr].name, a->base_year + y,
+               pp[i], va, vb, vb - va);
+      }
+    }
+  }
+}
+
+static void compare_json_side(const char *key, const side *S) {
+  const mc_spec *s = &S->job->spec;
+  printf("  \"%s\": {\"path\": ", key);
+  json_str(S->path);
+  printf(", \"scenario\": ");
+  json_str(s->scenario);
+  printf(", \"samples\": %llu, \"seed\": %llu, \"sampling_method\": \"%s\", \"base_year\": %d, "
+         "\"horizon_year\": %d},\n",
+         (unsigned long long)S->n, (unsigned long long)s->seed, mc_method_names[s->method],
+         s->base_year, s->horizon_year);
+}
+
+static void compare_json(const side *A, const side *B) {
+  const mc_spec *a = &A->job->spec, *b = &B->job->spec;
+  int pair = pairing(A, B), gy0, gy1;
+  int have = common_years(A, B, &gy0, &gy1);
+  static const char *const pair_names[] = {"independent", "shared_seed_equal_samples",
+                                           "shared_seed_unequal_samples"};
+  printf("{\n");
+  compare_json_side("a", A);
+  compare_json_side("b", B);
+  printf("  \"seed_shared\": %s,\n  \"pairing\": \"%s\",\n",
+         pair != PAIR_INDEPENDENT ? "true" : "false", pair_names[pair]);
+  printf("  \"crossovers\": {");
+  int first = 1;
+  for (int c = 0; c < a->ncross; c++) {
+    int cb = match_cross(A, B, c);
+    if (cb < 0)
+      continue;
+    printf("%s\n    ", first ? "" : ",");
+    first = 0;
+    json_str(a->cross[c].name);
+    printf(": {\"crossing_year\": {");
+    static const double tp[3] = {5, 50, 95};
+    for (int i = 0; i < 3; i++) {
+      double ta = mc_stats_time_quantile(A->st, c, tp[i]);
+      double tb = mc_stats_time_quantile(B->st, cb, tp[i]);
+      printf("%s\"p%g\": {\"a\": ", i ? ", " : "", tp[i]);
+      json_num(isnan(ta) ? NAN : a->base_year + ta);
+      printf(", \"b\": ");
+      json_num(isnan(tb) ? NAN : b->base_year + tb);
+      printf("}");
+    }
+    printf("},");
+    if (a->horizon_year == b->horizon_year) {
+      diff r = compare_p(A, B, A->st->never[c], B->st->never[cb], pair);
+      printf("\n      \"never\": {\"a\": %.10g, \"b\": %.10g, \"difference\": %.10g, "
+             "\"se_independent\": %.6g, \"se_paired_min\": ",
+             r.a, r.b, r.d, r.se);
+      json_num(r.se_min);
+      printf("},");
+    }
+    printf("\n      \"years\": [");
+    for (int y = gy0; have && y <= gy1; y++) {
+      diff r = compare_p(A, B, cum_count(A, c, y - a->base_year),
+                         cum_count(B, cb, y - b->base_year), pair);
+      printf("%s\n        {\"year\": %d, \"a\": %.10g, \"b\": %.10g, \"difference\": %.10g, "
+             "\"se_independent\": %.6g, \"se_paired_min\": ",
+             y == gy0 ? "" : ",", y, r.a, r.b, r.d, r.se);
+      json_num(r.se_min);
+      printf("}");
+    }
+    printf("]}");
+  }
+  printf("\n  }\n}\n");
+}
+
+static int report_compare(const char *pa, const char *pb, int fmt) {
+  mc_err err = {0};
+  mc_job ja, jb;
+  mc_stats *sa = NULL, *sb = NULL;
+  int rc = mc_h5_read(pa, &ja, &sa, NULL, &err);
+  if (rc != MC_OK) {
+    fprintf(stderr, "crossover report: %s\n", err.msg);
+    return rc;
+  }
+  rc = mc_h5_read(pb, &jb, &sb, NULL, &err);
+  if (rc != MC_OK) {
+    fprintf(stderr, "crossover report: %s\n", err.msg);
+    mc_stats_free(sa);
+    mc_job_free(&ja);
+    return rc;
+  }
+  side A = {pa, &ja, sa, mc_stats_done_samples(sa), ""};
+  side B = {pb, &jb, sb, mc_stats_done_samples(sb), ""};
+  if (A.n == 0 || B.n == 0) {
+    fprintf(stderr, "crossover report: %s holds no samples yet\n", A.n == 0 ? pa : pb);
+    rc = MC_EINPUT;
+  } else if (fmt == F_CSV)
+    compare_csv(&A, &B);
+  else if (fmt == F_JSON)
+    compare_json(&A, &B);
+  else
+    compare_tables(&A, &B, fmt == F_MARKDOWN);
+  mc_stats_free(sa);
+  mc_stats_free(sb);
+  mc_job_free(&ja);
+  mc_job_free(&jb);
+  return rc;
+}
+
 int mc_cmd_report(int argc, char **argv) {
   static const struct option opts[] = {
       {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -209,8 +747,11 @@ int mc_cmd_report(int argc, char **argv) {
         fmt = F_CSV;
       else if (!strcmp(optarg, "json"))
         fmt = F_JSON;
+      else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+        fmt = F_MARKDOWN;
       else {
-        fprintf(stderr, "crossover report: unknown format '%s'; expected text, csv or json\n",
+        fprintf(stderr,
+                "crossover report: unknown format '%s'; expected text, markdown, csv or json\n",
                 optarg);
         return MC_EINPUT;
       }
@@ -224,8 +765,10 @@ int mc_cmd_report(int argc, char **argv) {
       return MC_EINPUT;
     }
   }
+  if (optind == argc - 2)
+    return report_compare(argv[optind], argv[optind + 1], fmt);
   if (optind != argc - 1) {
-    fprintf(stderr, "crossover report: one results file expected\n%s", report_usage);
+    fprintf(stderr, "crossover report: one or two results files expected\n%s", report_usage);
     return MC_EINPUT;
   }
   mc_err err = {0};
@@ -243,6 +786,8 @@ int mc_cmd_report(int argc, char **argv) {
     report_text(argv[optind], &job, st);
   else if (fmt == F_CSV)
     report_csv(&job, st);
+  else if (fmt == F_MARKDOWN)
+    report_markdown(argv[optind], &job, st);
   else
     report_json(&job, st);
   mc_stats_free(st);
