@@ -734,7 +734,7 @@ static void fan_page(const plot_ctx *P, const int *sel, int nsel) {
   const char *suffix, *ylabel, *what;
   unit_words(mc_series[sel[0]].unit, &suffix, &ylabel, &what);
   char title[256], run[160], sub[320];
-  snprintf(title, sizeof title, "%s: %s", s->scenario, what);
+  snprintf(title, sizeof title, "%.127s: %s", s->scenario, what);
   run_words(P, run, sizeof run);
   snprintf(sub, sizeof sub, "%s; median line, 25-75%% and 5-95%% bands", run);
   pladv(0);
@@ -748,7 +748,7 @@ static void fan_page(const plot_ctx *P, const int *sel, int nsel) {
     fan_panel(P, &one, main_sel, nmain, title, sub);
   } else {
     panel one = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, VP_TOP, 1};
-    snprintf(title, sizeof title, "%s: power demanded above the cap", s->scenario);
+    snprintf(title, sizeof title, "%.127s: power demanded above the cap", s->scenario);
     snprintf(sub, sizeof sub, "%s; bands over the samples with a shortfall", run);
     shortfall_panel(P, &one, MC_S_POWER_SHORTFALL, title, sub);
   }
@@ -763,7 +763,7 @@ static void crossover_page(const plot_ctx *P, int c) {
   double Y0 = s->base_year, YH = s->horizon_year;
   double xnever = YH + 1.6, x0 = Y0 - 0.7, x1 = YH + 2.4, ytop = 1.0;
   char title[256], run[160], sub[400];
-  snprintf(title, sizeof title, "%s: when is %s ≥ %s?", s->scenario,
+  snprintf(title, sizeof title, "%.127s: when is %s ≥ %s?", s->scenario,
            mc_series[s->cross[c].lhs].name, mc_series[s->cross[c].rhs].name);
   run_words(P, run, sizeof run);
   snprintf(sub, sizeof sub, "crossover '%s'; %s", s->cross[c].name, run);
