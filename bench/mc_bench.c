@@ -101,12 +101,8 @@ int main(int argc, char **argv) {
           int k = s * ny + y;
           const double *xv = grid + (size_t)k * MC_BLOCK;
           mc_sketch_add(&st->series[k], xv, bn, &e);
-          double s1 = 0, s2 = 0, K = st->shift[k];
-          for (int i = 0; i < bn; i++) {
-            double dd = xv[i] - K;
-            s1 += dd;
-            s2 += dd * dd;
-          }
+          double s1, s2;
+          mc_engine_block_moments(xv, bn, st->shift[k], &s1, &s2);
           mc_xsum_add(&st->sum1[k], s1);
           mc_xsum_add(&st->sum2[k], s2);
         }

@@ -421,6 +421,28 @@ static int param_recorded(const mc_spec *spec, int p) {
   return spec->configured[p] || mc_params[p].dflt_kind == MC_DEF_FOLLOWS;
 }
 
+void mc_engine_block_moments(const double *x, int n, double K, double *s1, double *s2) {
+  /* Eight interleaved partial sums, combined in a fixed order: the same
+   * bits on every rank, and a loop that vectorizes. */
+  double a[8] = {0}, b[8] = {0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; l++) {
+      double v = x[i + l];
+      double d = (v - v == 0) ? v - K : 0.0; /* 0 for NaN and +-inf */
+      a[l] += d;
+      b[l] += d * d;
+    }
+  for (; i < n; i++) {
+    double v = x[i];
+    double d = (v - v == 0) ? v - K : 0.0;
+    a[0] += d;
+    b[0] += d * d;
+  }
+  *s1 = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  *s2 = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));
+}
+
 static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m,
                          mc_stats *st, workspace *w, uint64_t b, const mc_run_opts *opts,
                          mc_err *e) {
@@ -442,12 +464,8 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       int k = s * ny + y;
       const double *x = w->grid + (size_t)k * MC_BLOCK;
       MC_CHECK(mc_sketch_add(&st->series[k], x, n, e));
-      double K = st->shift[k], s1 = 0, s2 = 0;
-      for (int i = 0; i < n; i++) {
-        double d = isfinite(x[i]) ? x[i] - K : 0.0;
-        s1 += d;
-        s2 += d * d;
-      }
+      double s1, s2;
+      mc_engine_block_moments(x, n, st->shift[k], &s1, &s2);
       mc_xsum_add(&st->sum1[k], s1);
       mc_xsum_add(&st->sum2[k], s2);
     }

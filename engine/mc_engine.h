@@ -105,6 +105,10 @@ typedef struct mc_run_opts {
 int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MPI_Comm comm,
                   mc_stats **result, mc_err *e);
 
+/* A block's partial sums of (x - K) and (x - K)^2 over its finite values,
+ * added in a fixed order (so the same bits wherever the block is computed). */
+void mc_engine_block_moments(const double *x, int n, double K, double *s1, double *s2);
+
 /* Collective: returns MC_OK when rc is MC_OK on every rank; otherwise the
  * status of the lowest failing rank, whose message every rank's e then holds
  * (prefixed "rank R: " on the others). Call before any collective that

@@ -26,30 +26,39 @@ void mc_model_prepare(const double *const *in, int n, double *const *coef) {
       S[i] = decays ? rinf : r;
       C[i] = decays ? (r - rinf) / k : 0.0;
       K[i] = k;
-      Q[i] = decays ? exp(-k) : 1.0;
+    }
+    double *Q12 = coef[w ? MC_C_QI12 : MC_C_QT12];
+    for (int i = 0; i < n; i++) {
+      Q[i] = mc_exp(-K[i]);
+      Q12[i] = mc_exp(-K[i] * (1.0 / MC_SCAN_PER_YEAR));
     }
   }
   for (int i = 0; i < n; i++) {
     coef[MC_C_FT][i] = in[MC_P_F][i] / in[MC_P_UT][i];
     coef[MC_C_FI][i] = in[MC_P_F][i] / in[MC_P_UI][i];
     coef[MC_C_LNU][i] = log(in[MC_P_UT][i]) - log(in[MC_P_UI][i]);
+    coef[MC_C_IGE][i] = 1.0 / in[MC_P_GE][i];
   }
 }
 
+/* Unit conversions as multiplications (within an ulp of MODEL.md's divisions). */
+#define TWH_PER_J  (1.0 / MC_J_PER_TWH)
+#define GW_PER_JYR (1.0 / (MC_SECONDS_PER_YEAR * 1e9))
+
 /* Served values from demanded ones (MODEL.md "Power cap"). */
-static inline void serve(int has_cap, int policy, double T, double I, double ET, double EI,
-                         double W, double *o) {
+static inline __attribute__((always_inline)) void serve(int has_cap, int policy, double T, double I,
+                                                        double ET, double EI, double W, double *o) {
   double ETs = ET, EIs = EI, Ts = T, Is = I, shortfall = 0;
   if (has_cap) {
-    double D = (ET + EI) / MC_SECONDS_PER_YEAR / 1e9;
+    double D = (ET + EI) * GW_PER_JYR;
     int over = D > W;
     double A = W * 1e9 * MC_SECONDS_PER_YEAR;
     double et, ei;
     if (policy == MC_POLICY_INFERENCE_FIRST) {
-      ei = fmin(EI, A);
+      ei = EI < A ? EI : A;
       et = A - ei;
     } else if (policy == MC_POLICY_TRAINING_FIRST) {
-      et = fmin(ET, A);
+      et = ET < A ? ET : A;
       ei = A - et;
     } else {
       et = ET * (W / D);
@@ -65,10 +74,11 @@ static inline void serve(int has_cap, int policy, double T, double I, double ET,
   o[MC_S_INFERENCE_COMPUTE] = Is;
   o[MC_S_TOTAL_COMPUTE] = Ts + Is;
   o[MC_S_INFERENCE_SHARE] = Is / (Ts + Is);
-  o[MC_S_TRAINING_ENERGY] = ETs / MC_J_PER_TWH;
-  o[MC_S_INFERENCE_ENERGY] = EIs / MC_J_PER_TWH;
-  o[MC_S_TOTAL_ENERGY] = ETs / MC_J_PER_TWH + EIs / MC_J_PER_TWH;
-  o[MC_S_POWER] = (ETs + EIs) / MC_SECONDS_PER_YEAR / 1e9;
+  double eT = ETs * TWH_PER_J, eI = EIs * TWH_PER_J;
+  o[MC_S_TRAINING_ENERGY] = eT;
+  o[MC_S_INFERENCE_ENERGY] = eI;
+  o[MC_S_TOTAL_ENERGY] = eT + eI;
+  o[MC_S_POWER] = (ETs + EIs) * GW_PER_JYR;
   o[MC_S_POWER_SHORTFALL] = shortfall;
 }
 
@@ -97,47 +107,75 @@ void mc_model_eval(const mc_model *m, const double *const *in, const double *con
   }
 }
 
-/* One grid year for all samples; branch-free so that it vectorizes. */
-static void grid_year(const mc_model *m, const double *const *in, const double *const *c, int n,
-                      double y, double *const *o, const double *decT, const double *decI,
-                      const double *Ey, const double *dPy, const double *Wy) {
-  const double *lnT0 = c[MC_C_LNT0], *ST = c[MC_C_ST], *CT = c[MC_C_CT];
-  const double *lnI0 = c[MC_C_LNI0], *SI = c[MC_C_SI], *CI = c[MC_C_CI];
-  const double *FT = c[MC_C_FT], *FI = c[MC_C_FI], *P0 = in[MC_P_P0];
-  int has_cap = m->has_cap, policy = m->policy;
+/* One grid year for all samples. Inlined with constant has_cap and policy,
+ * so that each variant is a branch-free loop that vectorizes. */
+static inline __attribute__((always_inline)) void
+grid_year_body(const double *const *in, const double *const *c, int n, double y, double *const *o,
+               const double *restrict decT, const double *restrict decI, const double *restrict iEy,
+               const double *restrict dPy, const double *restrict Wy, const int has_cap,
+               const int policy) {
+  const double *restrict lnT0 = c[MC_C_LNT0], *restrict ST = c[MC_C_ST], *restrict CT = c[MC_C_CT];
+  const double *restrict lnI0 = c[MC_C_LNI0], *restrict SI = c[MC_C_SI], *restrict CI = c[MC_C_CI];
+  const double *restrict FT = c[MC_C_FT], *restrict FI = c[MC_C_FI], *restrict P0 = in[MC_P_P0];
+  double *restrict o0 = o[0], *restrict o1 = o[1], *restrict o2 = o[2], *restrict o3 = o[3],
+                   *restrict o4 = o[4], *restrict o5 = o[5], *restrict o6 = o[6],
+                   *restrict o7 = o[7], *restrict o8 = o[8];
+  /* the output rows, inputs and scratch rows are distinct arrays */
+#pragma GCC ivdep
   for (int i = 0; i < n; i++) {
     double T = mc_exp(lnT0[i] + ST[i] * y + CT[i] * (1 - decT[i]));
     double I = mc_exp(lnI0[i] + SI[i] * y + CI[i] * (1 - decI[i]));
     double P = 1 + (P0[i] - 1) * dPy[i];
-    double ET = T * P * FT[i] / Ey[i];
-    double EI = I * P * FI[i] / Ey[i];
+    double TP = T * P * iEy[i], IP = I * P * iEy[i];
+    double ET = TP * FT[i];
+    double EI = IP * FI[i];
     double v[MC_NSERIES];
     serve(has_cap, policy, T, I, ET, EI, Wy[i], v);
-    for (int s = 0; s < MC_NSERIES; s++)
-      o[s][i] = v[s];
+    o0[i] = v[0];
+    o1[i] = v[1];
+    o2[i] = v[2];
+    o3[i] = v[3];
+    o4[i] = v[4];
+    o5[i] = v[5];
+    o6[i] = v[6];
+    o7[i] = v[7];
+    o8[i] = v[8];
   }
+}
+
+static void grid_year(const mc_model *m, const double *const *in, const double *const *c, int n,
+                      double y, double *const *o, const double *decT, const double *decI,
+                      const double *iEy, const double *dPy, const double *Wy) {
+  if (!m->has_cap)
+    grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 0, 0);
+  else if (m->policy == MC_POLICY_INFERENCE_FIRST)
+    grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_INFERENCE_FIRST);
+  else if (m->policy == MC_POLICY_TRAINING_FIRST)
+    grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_TRAINING_FIRST);
+  else
+    grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_PROPORTIONAL);
 }
 
 void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
                    double *grid, int stride, double *work) {
-  double *decT = work, *decI = work + n, *Ey = work + 2 * n, *dPy = work + 3 * n,
+  double *decT = work, *decI = work + n, *iEy = work + 2 * n, *dPy = work + 3 * n,
          *Wy = work + 4 * n;
   for (int i = 0; i < n; i++) {
     decT[i] = decI[i] = dPy[i] = 1.0;
-    Ey[i] = in[MC_P_E0][i];
+    iEy[i] = 1.0 / in[MC_P_E0][i];
     Wy[i] = m->has_cap ? in[MC_P_W0][i] : 0.0;
   }
-  const double *QT = coef[MC_C_QT], *QI = coef[MC_C_QI], *gE = in[MC_P_GE], *dP = in[MC_P_DP],
+  const double *QT = coef[MC_C_QT], *QI = coef[MC_C_QI], *igE = coef[MC_C_IGE], *dP = in[MC_P_DP],
                *gW = in[MC_P_GW];
   for (int y = 0; y < m->ny; y++) {
     double *o[MC_NSERIES];
     for (int s = 0; s < MC_NSERIES; s++)
       o[s] = grid + ((size_t)s * m->ny + y) * stride;
-    grid_year(m, in, coef, n, (double)y, o, decT, decI, Ey, dPy, Wy);
+    grid_year(m, in, coef, n, (double)y, o, decT, decI, iEy, dPy, Wy);
     for (int i = 0; i < n; i++) {
       decT[i] *= QT[i];
       decI[i] *= QI[i];
-      Ey[i] *= gE[i];
+      iEy[i] *= igE[i];
       dPy[i] *= dP[i];
     }
     if (m->has_cap)
@@ -174,46 +212,45 @@ static double search_generic(const mc_model *m, const double *const *in, const d
   return INFINITY;
 }
 
-/* ln(lhs/rhs) = sg (dg(t) + c0) for the default pairs, with dg = ln I - ln T. */
+/* ln(lhs/rhs) for the default pairs: sg (dg(t) + c0) with dg = ln I - ln T,
+ * written as sg (A + B t - CI exp(-KI t) + CT exp(-KT t)). */
 typedef struct growth_pair {
-  double d0, c0, sg; /* ln I0 - ln T0, constant, sign */
-  double SI, CI, ST, CT;
+  double A, B, CI, CT, sg;
+  double SI, ST; /* for the bound */
 } growth_pair;
 
 static inline double pair_value(const growth_pair *g, double t, double eI, double eT) {
-  return g->sg * (g->d0 + g->c0 + g->SI * t + g->CI * (1 - eI) - g->ST * t - g->CT * (1 - eT));
+  return g->sg * (g->A + g->B * t - g->CI * eI + g->CT * eT);
 }
 
-/* Upper bound of pair_value on [a, b] from the ends of its monotone terms. */
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+
+/* Upper bound of pair_value on [a, b]: each of its terms is monotone in t, so
+ * its extreme lies at an end. */
 static inline double pair_upper(const growth_pair *g, double a, double b, double eIa, double eIb,
                                 double eTa, double eTb) {
   double sIa = g->SI * a, sIb = g->SI * b, sTa = g->ST * a, sTb = g->ST * b;
-  double cIa = g->CI * (1 - eIa), cIb = g->CI * (1 - eIb);
-  double cTa = g->CT * (1 - eTa), cTb = g->CT * (1 - eTb);
+  double cIa = -g->CI * eIa, cIb = -g->CI * eIb, cTa = g->CT * eTa, cTb = g->CT * eTb;
   if (g->sg > 0)
-    return g->d0 + g->c0 + fmax(sIa, sIb) + fmax(cIa, cIb) - fmin(sTa, sTb) - fmin(cTa, cTb);
-  return -(g->d0 + g->c0 + fmin(sIa, sIb) + fmin(cIa, cIb) - fmax(sTa, sTb) - fmax(cTa, cTb));
+    return g->A + dmax(sIa, sIb) - dmin(sTa, sTb) + dmax(cIa, cIb) + dmax(cTa, cTb);
+  return -(g->A + dmin(sIa, sIb) - dmax(sTa, sTb) + dmin(cIa, cIb) + dmin(cTa, cTb));
 }
 
 /* The screened search for a default pair: years whose bound is negative are
  * skipped; exp(-K t) along the scan by recurrence, halvings by square roots. */
-static double search_pair(const growth_pair *g, double KI, double KT, double QI, double QT,
+static double search_pair(const growth_pair *g, double QI, double QT, double qI, double qT,
                           int last) {
   const double margin = 1e-9;
   const double h = 1.0 / MC_SCAN_PER_YEAR;
   double eIa = 1.0, eTa = 1.0; /* exp(-K a) at the year start a */
   int years = (last + MC_SCAN_PER_YEAR - 1) / MC_SCAN_PER_YEAR;
-  double qI = 0, qT = 0; /* exp(-K h), on first use */
   for (int a = 0; a < years; a++) {
     double eIb = eIa * QI, eTb = eTa * QT;
     if (pair_upper(g, a, a + 1, eIa, eIb, eTa, eTb) < -margin) {
       eIa = eIb;
       eTa = eTb;
       continue;
-    }
-    if (qI == 0) {
-      qI = exp(-KI * h);
-      qT = exp(-KT * h);
     }
     double eIlo = eIa, eTlo = eTa;
     int jmax = (a + 1) * MC_SCAN_PER_YEAR < last ? (a + 1) * MC_SCAN_PER_YEAR : last;
@@ -245,8 +282,6 @@ static double search_pair(const growth_pair *g, double KI, double KT, double QI,
     eIa = eIb;
     eTa = eTb;
   }
-  (void)KI;
-  (void)KT;
   return INFINITY;
 }
 
@@ -292,15 +327,18 @@ void mc_model_crossover(const mc_model *m, const double *const *in, const double
     int last = (yc > 0 ? yc : m->ny - 1) * MC_SCAN_PER_YEAR;
     double t;
     if (fast) {
-      growth_pair g = {coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i],
-                       energy ? coef[MC_C_LNU][i] : 0.0,
+      double CI = coef[MC_C_CI][i], CT = coef[MC_C_CT][i];
+      double SI = coef[MC_C_SI][i], ST = coef[MC_C_ST][i];
+      growth_pair g = {coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i] +
+                           (energy ? coef[MC_C_LNU][i] : 0.0) + CI - CT,
+                       SI - ST,
+                       CI,
+                       CT,
                        sg,
-                       coef[MC_C_SI][i],
-                       coef[MC_C_CI][i],
-                       coef[MC_C_ST][i],
-                       coef[MC_C_CT][i]};
-      t = search_pair(&g, coef[MC_C_KI][i], coef[MC_C_KT][i], coef[MC_C_QI][i], coef[MC_C_QT][i],
-                      last);
+                       SI,
+                       ST};
+      t = search_pair(&g, coef[MC_C_QI][i], coef[MC_C_QT][i], coef[MC_C_QI12][i],
+                      coef[MC_C_QT12][i], last);
     } else {
       t = search_generic(m, in, coef, i, lhs, rhs, last);
     }

@@ -26,8 +26,11 @@ enum mc_coef_id {
   MC_C_KI,
   MC_C_QI, /* inference */
   MC_C_FT,
-  MC_C_FI,  /* f / uT, f / uI */
-  MC_C_LNU, /* ln uT - ln uI */
+  MC_C_FI,   /* f / uT, f / uI */
+  MC_C_LNU,  /* ln uT - ln uI */
+  MC_C_QT12, /* exp(-KT / 12): one scan step */
+  MC_C_QI12, /* exp(-KI / 12) */
+  MC_C_IGE,  /* 1 / gE */
   MC_NCOEF
 };
 
@@ -52,7 +55,9 @@ void mc_model_eval(const mc_model *m, const double *const *in, const double *con
                    double t, double *const *out);
 
 /* All series at every grid year: grid[(s * ny + y) * stride + i]. Vectorized
- * over samples; powers of the annual multipliers by recurrence. work holds
+ * over samples; powers of the annual multipliers by recurrence, unit
+ * conversions by multiplication (each within a few ulp of the equations as
+ * written; the crossing search in real time evaluates them directly). work holds
  * MC_MODEL_WORK * n doubles. */
 void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
                    double *grid, int stride, double *work);

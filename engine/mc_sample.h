@@ -17,7 +17,7 @@
 /* FNV-1a 64-bit hash of a name. */
 uint64_t mc_rng_stream(const char *name);
 
-/* The uniform in (0, 1) for (seed, stream, index): ((x >> 11) + 0.5) 2^-53. */
+/* The uniform in (0, 1) for (seed, stream, index): ((x >> 12) + 0.5) 2^-52. */
 double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
 
 /* n uniforms for indices first .. first+n-1 into u. */
@@ -32,7 +32,8 @@ enum mc_sample_kind {
   MC_SK_GENERIC,   /* mc_dist_quantile for every value */
 };
 
-#define MC_QTABLE_N 4096
+#define MC_QTABLE_N   16384
+#define MC_QTABLE_END 64 /* intervals at each end left to the exact inverse */
 
 /* Sampler state derived from a spec (the copula of its correlations). Owns
  * its tables: free with mc_sampler_free. */
@@ -41,6 +42,7 @@ typedef struct mc_sampler {
   uint64_t stream[MC_NPARAM];
   int kind[MC_NPARAM];
   double *table[MC_NPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
+  double *ztable;           /* normal scores Phi^-1 and slopes at k / MC_QTABLE_N (NULL: exact) */
   int ncorr_par;            /* parameters in the copula */
   int corr_par[MC_NPARAM];  /* their ids */
   mc_copula copula;
@@ -48,9 +50,11 @@ typedef struct mc_sampler {
 
 /* Builds the sampler; MC_EINPUT when the correlations are not positive
  * definite. A distribution whose inverse CDF is iterative (beta, pert,
- * gamma) gets a table of MC_QTABLE_N intervals, checked at the midpoint of
- * every third interval against the exact inverse to 1e-10 of its scale (else
- * it stays exact); the two intervals at each end are always exact. */
+ * gamma) gets a table of MC_QTABLE_N intervals, interpolated by
+ * Catmull-Rom and checked at the midpoint of every seventh interval against
+ * the exact inverse to 1e-9 of its scale (else it stays exact); the
+ * MC_QTABLE_END intervals at each end, where the inverse is steepest, are
+ * always exact. */
 int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e);
 
 /* Frees the tables. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define MC_XSUM_CHUNKS 68
-#define MC_XSUM_BIAS 1088
+#define MC_XSUM_BIAS   1088
 
 typedef struct mc_xsum {
   int64_t c[MC_XSUM_CHUNKS];
