@@ -534,6 +534,9 @@ static void progress_line(const mc_run_opts *o, uint64_t done, uint64_t total, d
   fflush(stderr);
 }
 
+/* Rounds of blocks between the ranks' agreements (stop, checkpoint, failure). */
+#define MC_SYNC_ROUNDS 8
+
 /* Ends all ranks alike: the lowest failing rank's message reaches every rank. */
 int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm) {
   int rank, who = rc != MC_OK ? 0 : INT32_MAX, status = rc;
@@ -611,15 +614,17 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   }
   uint64_t rounds = (ntodo + (uint64_t)size - 1) / (uint64_t)size;
   double t0 = now_s(), last_ckpt = t0, last_prog = t0;
-  /* Flags agreed every round: [0] stop requested, [1] checkpoint due, [2] progress due. */
+  /* Ranks agree every MC_SYNC_ROUNDS rounds of blocks, and after the last, on
+   * flags: [0] stop requested, [1] checkpoint due, [2] progress due, [3] a rank
+   * failed (it then processes no more blocks, and its message ends every rank). */
+  int lrc = MC_OK;
   for (uint64_t r = 0; r < rounds; r++) {
     uint64_t j = r * (uint64_t)size + (uint64_t)rank;
-    int lrc = MC_OK;
-    if (j < ntodo)
+    if (j < ntodo && lrc == MC_OK)
       lrc = process_block(spec, &smp, &m, st, &w, todo[j], opts, e);
-    if ((rc = mc_engine_agree(lrc, e, comm)))
-      goto cleanup;
-    int flags[3] = {opts->stop && *opts->stop ? 1 : 0, 0, 0};
+    if ((r + 1) % MC_SYNC_ROUNDS != 0 && r + 1 != rounds)
+      continue;
+    int flags[4] = {opts->stop && *opts->stop ? 1 : 0, 0, 0, lrc != MC_OK};
     if (rank == 0) {
       double t = now_s();
       if (opts->checkpoint && opts->checkpoint_interval > 0 &&
@@ -629,7 +634,11 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
       if (opts->progress && t - last_prog >= every)
         flags[2] = 1;
     }
-    MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT, MPI_MAX, comm);
+    MPI_Allreduce(MPI_IN_PLACE, flags, 4, MPI_INT, MPI_MAX, comm);
+    if (flags[3]) {
+      rc = mc_engine_agree(lrc, e, comm);
+      goto cleanup;
+    }
     uint64_t done_now = done_before;
     {
       uint64_t blocks = (r + 1) * (uint64_t)size;

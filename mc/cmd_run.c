@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,15 +365,24 @@ int mc_cmd_run(int argc, char **argv) {
     if (rc == MC_OK) {
       tmp_created = 0;
       unlink(ckpt);
-      if (!quiet) {
-        double dt = MPI_Wtime() - t0;
-        uint64_t n = mc_stats_done_samples(result);
-        fprintf(stderr, "wrote %s: %llu samples in %.2f s (%.3g samples/s, %.3g per rank)\n",
-                outbuf, (unsigned long long)n, dt, n / dt, n / dt / size);
-      }
     }
   }
   rc = mc_engine_agree(rc, e, comm);
+  if (rc == MC_OK) {
+    /* Peak memory, the largest over ranks (collective). */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long rss = ru.ru_maxrss, maxrss = 0;
+    MPI_Reduce(&rss, &maxrss, 1, MPI_LONG, MPI_MAX, 0, comm);
+    if (rank == 0 && !quiet) {
+      double dt = MPI_Wtime() - t0;
+      uint64_t n = mc_stats_done_samples(result);
+      fprintf(stderr,
+              "wrote %s: %llu samples in %.2f s (%.3g samples/s, %.3g per rank); peak memory "
+              "per rank %.1f MiB\n",
+              outbuf, (unsigned long long)n, dt, n / dt, n / dt / size, maxrss / 1024.0);
+    }
+  }
 
 cleanup:
   if (samples) {
