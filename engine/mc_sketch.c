@@ -115,28 +115,9 @@ double mc_sketch_bucket_value(const mc_sketch *s, int64_t index) {
  * at most once, the second counts. The common case, all values positive and
  * finite, needs only the extreme bit patterns (the index is monotone in them)
  * and a branch-free counting loop. */
-int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
+/* The general path: the values of x that the fast loop left. */
+static int add_general(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
-  if (n <= 0)
-    return MC_OK;
-  int64_t bmin = INT64_MAX, bmax = INT64_MIN;
-  for (int64_t i = 0; i < n; i++) {
-    int64_t b = (int64_t)dbits(x[i]);
-    bmin = b < bmin ? b : bmin;
-    bmax = b > bmax ? b : bmax;
-  }
-  int rc;
-  if (bmin > 0 && bmax < (int64_t)EXP_MASK) {
-    int64_t lo = bmin >> sh;
-    rc = mc_store_cover(&s->pos, lo, bmax >> sh, e);
-    if (rc != MC_OK)
-      return rc;
-    uint64_t *restrict c = s->pos.counts + (lo - s->pos.lo);
-    for (int64_t i = 0; i < n; i++)
-      c[(int64_t)(dbits(x[i]) >> sh) - lo]++;
-    return MC_OK;
-  }
-
   int64_t pmin = INT64_MAX, pmax = -1, nmin = INT64_MAX, nmax = -1;
   for (int64_t i = 0; i < n; i++) {
     uint64_t b = dbits(x[i]), a = b & ABS_MASK;
@@ -151,7 +132,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
       pmax = id > pmax ? id : pmax;
     }
   }
-  rc = mc_store_cover(&s->pos, pmin, pmax, e);
+  int rc = mc_store_cover(&s->pos, pmin, pmax, e);
   if (rc != MC_OK)
     return rc;
   rc = mc_store_cover(&s->neg, nmin, nmax, e);
@@ -173,6 +154,27 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
     }
   }
   return MC_OK;
+}
+
+int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
+  const int sh = 52 - s->mbits;
+  if (n <= 0)
+    return MC_OK;
+  /* Fast path: positive finite values inside the store's current range, in
+   * one pass; the first value that is not stops it and the rest takes the
+   * general path (which grows the store once for all of them). */
+  uint64_t *restrict c = s->pos.counts;
+  const int64_t lo = s->pos.lo;
+  const uint64_t len = (uint64_t)s->pos.len;
+  int64_t i = 0;
+  for (; i < n; i++) {
+    uint64_t b = dbits(x[i]);
+    uint64_t k = (b >> sh) - (uint64_t)lo;
+    if (!(b - 1 < EXP_MASK - 1 && k < len))
+      break;
+    c[k]++;
+  }
+  return i == n ? MC_OK : add_general(s, x + i, n - i, e);
 }
 
 /* The occupied range [*lo, *hi] of st (empty: *hi < *lo). */
