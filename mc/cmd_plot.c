@@ -432,6 +432,7 @@ static double xtick_for(int span) { return span <= 6 ? 1 : span <= 12 ? 2 : span
 typedef struct panel {
   double vx0, vx1, vy0, vy1; /* viewport, normalized subpage */
   int xlabels;               /* numeric labels and "Year" under the x axis */
+  double xlabel_max;         /* > 0: numeric x labels only up to this year */
 } panel;
 
 /* Sets up a panel: viewport, window, grid, axes, y label. */
@@ -447,8 +448,14 @@ static void panel_frame(const plot_ctx *P, const panel *pn, double x0, double x1
   plbox("g", xt, 0, "g", logy ? 1 : 0, 0);
   plcol0(C_FG);
   set_width(P, 0.8);
-  plbox(pn->xlabels ? "bcnst" : "bcst", xt, xt >= 5 ? 5 : 1, logy ? "bcstl" : "bcnstv", 0,
-        logy ? 0 : 0);
+  int own_xlabels = pn->xlabels && pn->xlabel_max > 0;
+  plbox(pn->xlabels && !own_xlabels ? "bcnst" : "bcst", xt, xt >= 5 ? 5 : 1,
+        logy ? "bcstl" : "bcnstv", 0, 0);
+  for (double x = ceil(x0 / xt - 1e-9) * xt; own_xlabels && x <= pn->xlabel_max + 1e-9; x += xt) {
+    char lab[32];
+    snprintf(lab, sizeof lab, "%.0f", x);
+    plmtex("b", 1.6, (x - x0) / (x1 - x0), 0.5, lab);
+  }
   if (logy) {
     /* plbox labels every decade of a log axis; label every k-th so that
      * labels stand at least two character heights apart. */
@@ -739,15 +746,15 @@ static void fan_page(const plot_ctx *P, const int *sel, int nsel) {
   snprintf(sub, sizeof sub, "%s; median line, 25-75%% and 5-95%% bands", run);
   pladv(0);
   if (nmain && shortfall) {
-    panel top = {VP_LEFT, VP_RIGHT2, 0.47, VP_TOP, 0};
-    panel bottom = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.425, 1};
+    panel top = {VP_LEFT, VP_RIGHT2, 0.47, VP_TOP, 0, 0};
+    panel bottom = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.425, 1, 0};
     fan_panel(P, &top, main_sel, nmain, title, sub);
     shortfall_panel(P, &bottom, MC_S_POWER_SHORTFALL, NULL, NULL);
   } else if (nmain) {
-    panel one = {VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1};
+    panel one = {VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1, 0};
     fan_panel(P, &one, main_sel, nmain, title, sub);
   } else {
-    panel one = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, VP_TOP, 1};
+    panel one = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, VP_TOP, 1, 0};
     snprintf(title, sizeof title, "%.127s: power demanded above the cap", s->scenario);
     snprintf(sub, sizeof sub, "%s; bands over the samples with a shortfall", run);
     shortfall_panel(P, &one, MC_S_POWER_SHORTFALL, title, sub);
@@ -761,14 +768,16 @@ static void crossover_page(const plot_ctx *P, int c) {
   int ny = st->ny;
   double n = (double)P->n;
   double Y0 = s->base_year, YH = s->horizon_year;
-  double xnever = YH + 1.6, x0 = Y0 - 0.7, x1 = YH + 2.4, ytop = 1.0;
+  /* Room beyond the horizon for the "never" bar, in proportion to the grid. */
+  double u = fmax(1.0, (YH - Y0) / 15.0);
+  double xnever = YH + 1.6 * u, x0 = Y0 - 0.7, x1 = YH + 2.4 * u, ytop = 1.0;
   char title[256], run[160], sub[400];
   snprintf(title, sizeof title, "%.127s: when is %s ≥ %s?", s->scenario,
            mc_series[s->cross[c].lhs].name, mc_series[s->cross[c].rhs].name);
   run_words(P, run, sizeof run);
   snprintf(sub, sizeof sub, "crossover '%s'; %s", s->cross[c].name, run);
   pladv(0);
-  panel pn = {VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1};
+  panel pn = {VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1, YH};
   panel_frame(P, &pn, x0, x1, 0, ytop, 0, "Probability");
   titles(title, sub);
   static occupancy o;
@@ -793,7 +802,7 @@ static void crossover_page(const plot_ctx *P, int c) {
   }
   double pn_never = st->never[c] / n;
   {
-    double w = 0.45;
+    double w = 0.45 * u;
     double px[4] = {xnever - w, xnever + w, xnever + w, xnever - w};
     double py[4] = {0, 0, pn_never, pn_never};
     plcol0(C_NEVER);
@@ -811,7 +820,8 @@ static void crossover_page(const plot_ctx *P, int c) {
   set_width(P, 2.0);
   plline(ny, yr, cum);
   plssym(0, 0.9);
-  plpoin(ny, yr, cum, 17);
+  if (ny <= 40)
+    plpoin(ny, yr, cum, 17);
   {
     double l[512], h[512];
     for (int y = 0; y < ny; y++)
@@ -822,7 +832,7 @@ static void crossover_page(const plot_ctx *P, int c) {
    * (an arrow past the horizon) when the 95th percentile is censored. */
   double ybr = 0.955;
   if (isfinite(t5)) {
-    double a = Y0 + t5, b = isfinite(t95) ? Y0 + t95 : YH + 0.5;
+    double a = Y0 + t5, b = isfinite(t95) ? Y0 + t95 : YH + 0.5 * u;
     plcol0(C_INTERVAL);
     set_width(P, 1.6);
     double px[2] = {a, b}, py[2] = {ybr, ybr};
@@ -833,7 +843,7 @@ static void crossover_page(const plot_ctx *P, int c) {
       double xb[2] = {b, b};
       plline(2, xb, tb);
     } else {
-      double ax[3] = {b - 0.25, b, b - 0.25}, ay[3] = {ybr + 0.02, ybr, ybr - 0.02};
+      double ax[3] = {b - 0.25 * u, b, b - 0.25 * u}, ay[3] = {ybr + 0.02, ybr, ybr - 0.02};
       plline(3, ax, ay);
     }
     occ_add(&o, a, b, ybr - 0.03, ybr + 0.03);
