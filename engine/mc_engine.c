@@ -9,6 +9,7 @@
 
 #include "mc_model.h"
 #include "mc_sample.h"
+#include "mc_vmath.h"
 
 /* ---- state ------------------------------------------------------------ */
 
@@ -421,7 +422,7 @@ static int param_recorded(const mc_spec *spec, int p) {
   return spec->configured[p] || mc_params[p].dflt_kind == MC_DEF_FOLLOWS;
 }
 
-void mc_engine_block_moments(const double *x, int n, double K, double *s1, double *s2) {
+MC_CLONES void mc_engine_block_moments(const double *x, int n, double K, double *s1, double *s2) {
   /* Eight interleaved partial sums, combined in a fixed order: the same
    * bits on every rank, and a loop that vectorizes. */
   double a[8] = {0}, b[8] = {0};

@@ -143,9 +143,10 @@ grid_year_body(const double *const *in, const double *const *c, int n, double y,
   }
 }
 
-static void grid_year(const mc_model *m, const double *const *in, const double *const *c, int n,
-                      double y, double *const *o, const double *decT, const double *decI,
-                      const double *iEy, const double *dPy, const double *Wy) {
+MC_CLONES static void grid_year(const mc_model *m, const double *const *in, const double *const *c,
+                                int n, double y, double *const *o, const double *decT,
+                                const double *decI, const double *iEy, const double *dPy,
+                                const double *Wy) {
   if (!m->has_cap)
     grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 0, 0);
   else if (m->policy == MC_POLICY_INFERENCE_FIRST)

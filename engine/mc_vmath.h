@@ -14,6 +14,15 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Hot loops are also built for AVX2 and chosen at run time. The clones give
+ * the same bits: the same IEEE operations on wider vectors, no FMA
+ * (-ffp-contract=off); tests/test_model_isa.c checks it. */
+#if defined(MC_MODEL_NO_CLONES) || !defined(__x86_64__)
+#define MC_CLONES
+#else
+#define MC_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 static inline double mc_exp(double x) {
   const double log2e = 0x1.71547652b82fep0;
   const double ln2_hi = 0x1.62e42fee00000p-1, ln2_lo = 0x1.a39ef35793c76p-33;

@@ -1,0 +1,75 @@
+/* The AVX2 clone of the grid loop (picked at run time where the CPU has it)
+ * and the baseline x86-64 build give the same bits. The library's
+ * mc_model_grid is compared with this file's copy of engine/mc_model.c built
+ * without clones. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "mc_model.h"
+
+#define MC_MODEL_NO_CLONES
+#define mc_model_init      plain_init
+#define mc_model_prepare   plain_prepare
+#define mc_model_eval      plain_eval
+#define mc_model_grid      plain_grid
+#define mc_model_crossover plain_crossover
+#include "../engine/mc_model.c"
+#undef mc_model_init
+#undef mc_model_prepare
+#undef mc_model_eval
+#undef mc_model_grid
+#undef mc_model_crossover
+
+#define N  1000
+#define NY 16
+
+static void test_clones_same_bits(void **state) {
+  (void)state;
+  static double inbuf[MC_NPARAM][N], coefbuf[MC_NCOEF][N], g1[MC_NSERIES * NY * N],
+      g2[MC_NSERIES * NY * N], work[MC_MODEL_WORK * N];
+  double *in[MC_NPARAM], *coef[MC_NCOEF];
+  for (int p = 0; p < MC_NPARAM; p++)
+    in[p] = inbuf[p];
+  for (int c = 0; c < MC_NCOEF; c++)
+    coef[c] = coefbuf[c];
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  for (int i = 0; i < N; i++) {
+    inbuf[MC_P_T0][i] = 1e28 * exp(2 * gsl_rng_uniform(r));
+    inbuf[MC_P_GT][i] = 1.5 + 2 * gsl_rng_uniform(r);
+    inbuf[MC_P_GT_INF][i] = 1.2 + 0.5 * gsl_rng_uniform(r);
+    inbuf[MC_P_HT][i] = i % 3 ? 1 + 9 * gsl_rng_uniform(r) : INFINITY;
+    inbuf[MC_P_I0][i] = 1e27 * exp(3 * gsl_rng_uniform(r));
+    inbuf[MC_P_GI][i] = 2 + 4 * gsl_rng_uniform(r);
+    inbuf[MC_P_GI_INF][i] = 1.2 + 0.5 * gsl_rng_uniform(r);
+    inbuf[MC_P_HI][i] = 1 + 9 * gsl_rng_uniform(r);
+    inbuf[MC_P_E0][i] = 5e11 + 6e11 * gsl_rng_uniform(r);
+    inbuf[MC_P_GE][i] = 1.2 + 0.25 * gsl_rng_uniform(r);
+    inbuf[MC_P_F][i] = 0.6 + 0.3 * gsl_rng_uniform(r);
+    inbuf[MC_P_UT][i] = 0.25 + 0.3 * gsl_rng_uniform(r);
+    inbuf[MC_P_UI][i] = 0.05 + 0.3 * gsl_rng_uniform(r);
+    inbuf[MC_P_P0][i] = 1.05 + 0.5 * gsl_rng_uniform(r);
+    inbuf[MC_P_DP][i] = 0.96 + 0.04 * gsl_rng_uniform(r);
+    inbuf[MC_P_W0][i] = 10 + 20 * gsl_rng_uniform(r);
+    inbuf[MC_P_GW][i] = 1.3 + 0.7 * gsl_rng_uniform(r);
+  }
+  gsl_rng_free(r);
+  for (int cap = 0; cap < 2; cap++)
+    for (int policy = 0; policy < 3; policy++) {
+      mc_model m = {NY, cap, policy};
+      mc_model_prepare((const double *const *)in, N, coef);
+      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, N, g1, N, work);
+      plain_grid(&m, (const double *const *)in, (const double *const *)coef, N, g2, N, work);
+      assert_memory_equal(g1, g2, sizeof g1);
+    }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_clones_same_bits)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
