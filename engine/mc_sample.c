@@ -133,6 +133,7 @@ void mc_sampler_free(mc_sampler *s) {
 int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   memset(s, 0, sizeof *s);
   s->spec = spec;
+  mc_design_init(&s->design, spec->method, spec->seed, spec->samples);
   s->ztable = build_ztable();
   for (int p = 0; p < MC_NPARAM; p++) {
     s->stream[p] = mc_rng_stream(mc_params[p].key);
@@ -198,6 +199,11 @@ static void from_scores(const mc_sampler *s, int p, double *z, int n) {
 
 void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
                       double *scratch) {
+  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch);
+}
+
+void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
+                              uint64_t first, int n, double *const *out, double *scratch) {
   const mc_spec *spec = s->spec;
   int in_copula[MC_NPARAM] = {0};
   for (int j = 0; j < s->ncorr_par; j++)
@@ -213,7 +219,7 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
         x[i] = v;
       continue;
     }
-    mc_rng_uniforms(spec->seed, s->stream[p], first, n, x);
+    mc_design_uniforms(&s->design, stream[p], dim_offset + p + 1, first, n, x);
     if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
       normal_scores(s, x, n);
       if (!in_copula[p])
