@@ -114,6 +114,14 @@ void mc_spec_resolve_defaults(mc_spec *s) {
   s->has_cap = s->configured[MC_P_W0];
 }
 
+int mc_spec_sens_params(const mc_spec *s, int *par) {
+  int k = 0;
+  for (int p = 0; p < MC_NPARAM; p++)
+    if (s->configured[p] && !mc_dist_is_constant(&s->dist[p]))
+      par[k++] = p;
+  return k;
+}
+
 /* FNV-1a over bytes. */
 static uint64_t fnv(uint64_t h, const void *data, size_t n) {
   const unsigned char *b = data;
@@ -169,5 +177,13 @@ uint64_t mc_spec_digest(const mc_spec *s) {
     h = fnv_i64(h, s->cross[i].rhs);
   }
   h = fnv_i64(h, s->samples_out);
+  /* Added in issue 5; hashed only when set, so older jobs keep their digest. */
+  if (s->stop_se > 0)
+    h = fnv_f64(fnv(h, "stop_when", 9), s->stop_se);
+  if (s->nsens > 0) {
+    h = fnv_i64(fnv(h, "sensitivity", 11), s->nsens);
+    for (int i = 0; i < s->nsens; i++)
+      h = fnv(h, s->sens[i].name, strlen(s->sens[i].name) + 1);
+  }
   return h;
 }

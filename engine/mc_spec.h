@@ -97,6 +97,19 @@ typedef struct mc_crossover_spec {
   int lhs, rhs; /* enum mc_series_id */
 } mc_crossover_spec;
 
+/* A sensitivity target (`sensitivity.targets`): the natural log of a series
+ * at a grid year (SERIES@YEAR), or a crossover's crossing time tau
+ * (crossover.NAME; no crossing counts as the horizon). */
+#define MC_MAXSENS 16
+enum mc_sens_kind { MC_SENS_SERIES, MC_SENS_CROSSOVER };
+
+typedef struct mc_sens_target {
+  char name[96]; /* canonical: "training_compute@2035", "crossover.compute" */
+  int kind;      /* enum mc_sens_kind */
+  int id;        /* series id, or index into mc_spec.cross */
+  int year;      /* grid-year index (series targets) */
+} mc_sens_target;
+
 typedef struct mc_correlation {
   int a, b;   /* enum mc_param_id */
   double rho; /* Spearman target */
@@ -126,6 +139,11 @@ typedef struct mc_spec {
   mc_crossover_spec cross[MC_MAXCROSS];
 
   int samples_out; /* outputs: {samples: true} */
+
+  double stop_se; /* sampling.stop_when.standard_error; 0: run every sample */
+
+  int nsens; /* sensitivity targets; 0: no sensitivity analysis */
+  mc_sens_target sens[MC_MAXSENS];
 } mc_spec;
 
 /* Fills s with the defaults of INTERFACE.md (no parameters configured). */
@@ -143,6 +161,16 @@ static inline int mc_spec_has_series(const mc_spec *s, int series) {
  * (MC_DEF_VALUE/INFINITE); MC_DEF_FOLLOWS and MC_DEF_ABSENT are left to the
  * sampler. Call after configuring. */
 void mc_spec_resolve_defaults(mc_spec *s);
+
+/* The parameters a sensitivity analysis varies: every configured parameter
+ * whose distribution is not a constant, in mc_params order, into par[].
+ * Returns their count k. */
+int mc_spec_sens_params(const mc_spec *s, int *par);
+
+/* Blocks of MC_BLOCK samples after which sampling.stop_when is checked:
+ * MC_STOP_FIRST_BLOCKS * 2^j, j = 0, 1, ... (the same for any rank count,
+ * part or restart). */
+#define MC_STOP_FIRST_BLOCKS 64
 
 /* A 64-bit digest of everything in s that changes results (not the scenario
  * name or description): equal for jobs whose results are the same samples. */

@@ -24,9 +24,11 @@ typedef struct ctx {
   yaml_document_t *doc;
   mc_job *job;
   mc_err *e;
-  const yaml_node_t *param_key[MC_NPARAM]; /* where each parameter was given */
-  const yaml_node_t *params_key;           /* the `parameters:` key, or NULL */
-  const char *param_keys[MC_NPARAM];       /* for suggestions */
+  const yaml_node_t *param_key[MC_NPARAM];  /* where each parameter was given */
+  const yaml_node_t *params_key;            /* the `parameters:` key, or NULL */
+  const yaml_node_t *stop_key;              /* the sampling.stop_when value, or NULL */
+  const yaml_node_t *corr_item[MC_MAXCORR]; /* where each correlation was given */
+  const char *param_keys[MC_NPARAM];        /* for suggestions */
   const char *groups[MC_NPARAM];
   char group_buf[MC_NPARAM][MC_NAMELEN];
   int ngroups;
@@ -486,15 +488,39 @@ static int load_time(ctx *c, const yaml_node_t *v) {
   return MC_OK;
 }
 
+static int load_stop_when(ctx *c, const yaml_node_t *v) {
+  static const char *const keys[] = {"standard_error"};
+  int rc = want_mapping(c, v, "sampling.stop_when", "{standard_error: 0.001}");
+  if (!rc)
+    rc = check_keys(c, v, "sampling.stop_when", keys, 1);
+  if (rc)
+    return rc;
+  const yaml_node_t *n = lookup(c, v, "standard_error", NULL);
+  if (!n)
+    return FAIL_AT(c, v,
+                   "sampling.stop_when: no standard_error; expected {standard_error: TARGET}, "
+                   "the standard error every crossover probability must reach");
+  double se;
+  if ((rc = get_number(c, n, "sampling.stop_when.standard_error", &se)))
+    return rc;
+  if (!(se > 0 && se < 0.5))
+    return FAIL_AT(c, n,
+                   "sampling.stop_when.standard_error: %s is outside (0, 0.5); expected a "
+                   "standard error of a probability such as 0.001",
+                   sval(n));
+  c->job->spec.stop_se = se;
+  return MC_OK;
+}
+
 static int load_sampling(ctx *c, const yaml_node_t *v) {
-  static const char *const keys[] = {"samples", "method", "seed"};
+  static const char *const keys[] = {"samples", "method", "seed", "stop_when"};
   int rc = want_mapping(c, v, "sampling", "{samples: 1000000, method: lhs, seed: 2030}");
   if (!rc)
-    rc = check_keys(c, v, "sampling", keys, 3);
+    rc = check_keys(c, v, "sampling", keys, 4);
   if (rc)
     return rc;
   mc_spec *s = &c->job->spec;
-  const yaml_node_t *n;
+  const yaml_node_t *n, *stop;
   if ((n = lookup(c, v, "samples", NULL)) &&
       (rc = get_uint(c, n, "sampling.samples", 1, UINT64_MAX, &s->samples)))
     return rc;
@@ -517,6 +543,16 @@ static int load_sampling(ctx *c, const yaml_node_t *v) {
                      list);
     }
     s->method = m;
+  }
+  if ((stop = lookup(c, v, "stop_when", NULL))) {
+    if ((rc = load_stop_when(c, stop)))
+      return rc;
+    if (s->method == MC_METHOD_LHS)
+      return FAIL_AT(c, stop,
+                     "sampling.stop_when: a Latin hypercube (method: lhs) is stratified only "
+                     "over all its samples, and a run stopped early would hold a random subset "
+                     "of its strata; expected method: sobol or mc with stop_when");
+    c->stop_key = stop;
   }
   return MC_OK;
 }
@@ -1205,6 +1241,7 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
                        "expected each pair once",
                        mc_params[ab[0]].key, mc_params[ab[1]].key, line_of(at[j]));
     at[n] = item;
+    c->corr_item[n] = item;
     s->corr[n].a = ab[0];
     s->corr[n].b = ab[1];
     s->corr[n].rho = rho;
@@ -1243,11 +1280,161 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
   return MC_OK;
 }
 
+/* ---------------------------------------------------------- sensitivity */
+
+/* One target: SERIES@YEAR or crossover.NAME (see mc_spec.h). */
+static int load_sens_target(ctx *c, const yaml_node_t *n, mc_sens_target *t) {
+  mc_spec *s = &c->job->spec;
+  int rc = want_string(c, n, "sensitivity.targets",
+                       "a target such as training_compute@2035 or crossover.compute");
+  if (rc)
+    return rc;
+  const char *txt = sval(n);
+  memset(t, 0, sizeof *t);
+  if (!strncmp(txt, "crossover.", 10)) {
+    const char *name = txt + 10;
+    const char *names[MC_MAXCROSS];
+    char full[MC_MAXCROSS][MC_NAMELEN + 16], list[MC_MAXCROSS * (MC_NAMELEN + 16)];
+    for (int i = 0; i < s->ncross; i++) {
+      snprintf(full[i], sizeof full[i], "crossover.%s", s->cross[i].name);
+      names[i] = full[i];
+      if (!strcmp(s->cross[i].name, name)) {
+        t->kind = MC_SENS_CROSSOVER;
+        t->id = i;
+        snprintf(t->name, sizeof t->name, "%s", full[i]);
+        return MC_OK;
+      }
+    }
+    join(list, sizeof list, names, s->ncross);
+    const char *near = nearest(txt, names, s->ncross);
+    return FAIL_AT(c, n,
+                   "sensitivity.targets: unknown crossover '%s'%s%s%s; expected one of the "
+                   "crossovers of outputs.crossovers: %s",
+                   name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
+  }
+  const char *series[MC_NSERIES];
+  int nseries = 0;
+  for (int i = 0; i < MC_NSERIES; i++)
+    if (mc_spec_has_series(s, i) && i != MC_S_POWER_SHORTFALL)
+      series[nseries++] = mc_series[i].name;
+  char list[512];
+  join(list, sizeof list, series, nseries);
+  const char *at = strchr(txt, '@');
+  if (!at)
+    return FAIL_AT(c, n,
+                   "sensitivity.targets: '%s' names no year; expected SERIES@YEAR (such as "
+                   "training_compute@2035) or crossover.NAME",
+                   txt);
+  char sname[MC_NAMELEN];
+  snprintf(sname, sizeof sname, "%.*s",
+           (int)(at - txt) < MC_NAMELEN - 1 ? (int)(at - txt) : MC_NAMELEN - 1, txt);
+  int id = mc_series_find(sname);
+  if (id == MC_S_POWER_SHORTFALL)
+    return FAIL_AT(c, n,
+                   "sensitivity.targets: power_shortfall cannot be a target (its natural log is "
+                   "-inf wherever there is no shortfall); expected one of: %s",
+                   list);
+  if (id < 0) {
+    const char *near = nearest(sname, series, nseries);
+    return FAIL_AT(c, n, "sensitivity.targets: unknown series '%s'%s%s%s; expected one of: %s",
+                   sname, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+                   list);
+  }
+  char *end;
+  errno = 0;
+  long y = strtol(at + 1, &end, 10);
+  if (at[1] == '\0' || *end || errno || y < s->base_year || y > s->horizon_year)
+    return FAIL_AT(c, n,
+                   "sensitivity.targets: '%s' is not a grid year of %s; expected %s@YEAR with "
+                   "YEAR from %d to %d",
+                   at + 1, sname, sname, s->base_year, s->horizon_year);
+  t->kind = MC_SENS_SERIES;
+  t->id = id;
+  t->year = (int)y - s->base_year;
+  snprintf(t->name, sizeof t->name, "%s@%ld", sname, y);
+  return MC_OK;
+}
+
+/* After parameters, outputs and correlations: the targets need the
+ * crossovers, and the refusal of correlated inputs needs the correlations. */
+static int load_sensitivity(ctx *c, const yaml_node_t *key, const yaml_node_t *v) {
+  static const char *const keys[] = {"method", "targets"};
+  static const char *const methods[] = {"sobol"};
+  mc_spec *s = &c->job->spec;
+  int rc = want_mapping(c, v, "sensitivity",
+                        "{method: sobol, targets: [training_compute@2035, crossover.compute]}");
+  if (!rc)
+    rc = check_keys(c, v, "sensitivity", keys, 2);
+  if (rc)
+    return rc;
+  const yaml_node_t *n = lookup(c, v, "method", NULL);
+  if (n) {
+    if ((rc = want_string(c, n, "sensitivity.method", "sobol")))
+      return rc;
+    if (strcmp(sval(n), "sobol")) {
+      const char *near = nearest(sval(n), methods, 1);
+      return FAIL_AT(c, n,
+                     "sensitivity.method: unknown method '%s'%s%s%s; expected: sobol (first-order "
+                     "and total Sobol' indices)",
+                     sval(n), near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    }
+  }
+  n = lookup(c, v, "targets", NULL);
+  if (!n)
+    return FAIL_AT(c, v,
+                   "sensitivity: no targets; expected targets: [SERIES@YEAR or crossover.NAME, "
+                   "...], such as [training_compute@2035, crossover.compute]");
+  if ((rc = want_sequence(c, n, "sensitivity.targets",
+                          "[training_compute@2035, crossover.compute]")))
+    return rc;
+  int len = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+  if (len == 0)
+    return FAIL_AT(c, n, "sensitivity.targets: empty; expected at least one target");
+  if (len > MC_MAXSENS)
+    return FAIL_AT(c, n, "sensitivity.targets: %d targets; expected at most %d", len, MC_MAXSENS);
+  for (int i = 0; i < len; i++) {
+    const yaml_node_t *x = get(c, n->data.sequence.items.start[i]);
+    if ((rc = load_sens_target(c, x, &s->sens[i])))
+      return rc;
+    for (int j = 0; j < i; j++)
+      if (!strcmp(s->sens[j].name, s->sens[i].name))
+        return FAIL_AT(c, x, "sensitivity.targets: %s is given twice; expected each target once",
+                       s->sens[i].name);
+  }
+  int par[MC_NPARAM];
+  int k = mc_spec_sens_params(s, par);
+  if (k == 0)
+    return FAIL_AT(c, key,
+                   "sensitivity: every parameter is a constant, so there is nothing to analyse; "
+                   "expected at least one parameter with a distribution");
+  char pairs[1024] = "";
+  sbuf b = {pairs, 0, sizeof pairs, 0};
+  int npairs = 0;
+  for (int i = 0; i < s->ncorr; i++) {
+    int a = s->corr[i].a, bb = s->corr[i].b;
+    if (mc_dist_is_constant(&s->dist[a]) || mc_dist_is_constant(&s->dist[bb]))
+      continue;
+    sb_add(&b, "%s%s ~ %s (line %d)", npairs ? ", " : "", mc_params[a].key, mc_params[bb].key,
+           line_of(c->corr_item[i]));
+    npairs++;
+  }
+  if (npairs)
+    return FAIL_AT(c, key,
+                   "sensitivity: Sobol' indices are defined for independent inputs, but "
+                   "correlations: makes %s dependent; expected no correlations among the "
+                   "analysed parameters (remove %s from correlations:, or the sensitivity "
+                   "section)",
+                   pairs, npairs > 1 ? "them" : "it");
+  s->nsens = len;
+  return MC_OK;
+}
+
 /* -------------------------------------------------------------- the job */
 
 static int load_document(ctx *c, const yaml_node_t *root) {
-  static const char *const keys[] = {"scenario",   "description",  "time",  "sampling",
-                                     "parameters", "correlations", "power", "outputs"};
+  static const char *const keys[] = {"scenario", "description", "time",
+                                     "sampling", "parameters",  "correlations",
+                                     "power",    "outputs",     "sensitivity"};
   mc_spec *s = &c->job->spec;
   int rc;
   if (!root)
@@ -1256,7 +1443,7 @@ static int load_document(ctx *c, const yaml_node_t *root) {
                    "sampling: and parameters:");
   if ((rc = want_mapping(c, root, "the job", "of scenario:, time:, sampling:, parameters:, ...")))
     return rc;
-  if ((rc = check_keys(c, root, "the job", keys, 8)))
+  if ((rc = check_keys(c, root, "the job", keys, 9)))
     return rc;
   const yaml_node_t *n, *k;
   if ((n = lookup(c, root, "scenario", NULL)) && (rc = load_scenario(c, n)))
@@ -1281,6 +1468,12 @@ static int load_document(ctx *c, const yaml_node_t *root) {
     return rc;
   if ((n = lookup(c, root, "correlations", &k)) && (rc = load_correlations(c, k, n)))
     return rc;
+  if ((n = lookup(c, root, "sensitivity", &k)) && (rc = load_sensitivity(c, k, n)))
+    return rc;
+  if (c->stop_key && s->samples_out)
+    return FAIL_AT(c, c->stop_key,
+                   "sampling.stop_when: cannot be combined with outputs: {samples: true} (the "
+                   "per-sample datasets are sized for every sample); expected one of the two");
   return MC_OK;
 }
 
@@ -1602,8 +1795,14 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
   db_add(&b, "\ndescription: ");
   db_quoted(&b, job->description);
   db_add(&b, "\ntime: {base_year: %d, horizon_year: %d}\n", s->base_year, s->horizon_year);
-  db_add(&b, "sampling: {samples: %llu, method: %s, seed: %llu}\n", (unsigned long long)s->samples,
+  db_add(&b, "sampling: {samples: %llu, method: %s, seed: %llu", (unsigned long long)s->samples,
          mc_method_names[s->method], (unsigned long long)s->seed);
+  if (s->stop_se > 0) {
+    db_add(&b, ", stop_when: {standard_error: ");
+    db_num(&b, s->stop_se);
+    db_add(&b, "}");
+  }
+  db_add(&b, "}\n");
   db_add(&b, "parameters:\n");
   for (int p = 0; p < MC_NPARAM; p++) {
     const mc_param_info *pi = &mc_params[p];
@@ -1646,6 +1845,12 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
     db_add(&b, "    %s: [%s, %s]\n", s->cross[i].name, mc_series[s->cross[i].lhs].name,
            mc_series[s->cross[i].rhs].name);
   db_add(&b, "  samples: %s\n", s->samples_out ? "true" : "false");
+  if (s->nsens) {
+    db_add(&b, "sensitivity:\n  method: sobol\n  targets: [");
+    for (int i = 0; i < s->nsens; i++)
+      db_add(&b, "%s%s", i ? ", " : "", s->sens[i].name);
+    db_add(&b, "]\n");
+  }
   if (b.oom) {
     free(b.s);
     return mc_err_set(e, MC_EFAIL, "out of memory writing the resolved job");
