@@ -71,6 +71,27 @@ static double *build_table(const mc_dist *d) {
   return q;
 }
 
+/* MC_SK_TNORMAL or MC_SK_TLOGNORMAL for a truncated normal or lognormal that
+ * keeps at least 1% of the mass (so F(lo) + u (F(hi) - F(lo)) loses no
+ * accuracy to cancellation), with F(lo) and the mass; else 0. */
+static int truncated_normal_kind(const mc_dist *d, double *flo, double *mass) {
+  int normal = !strcmp(d->type->name, "normal"), lognormal = !strcmp(d->type->name, "lognormal");
+  if (!normal && !lognormal)
+    return 0;
+  double lo = d->lo, hi = d->hi;
+  if (lognormal) {
+    lo = lo > 0 ? log(lo) : -INFINITY;
+    hi = isfinite(hi) ? log(hi) : hi;
+  }
+  double a = gsl_cdf_ugaussian_P((lo - d->p[0]) / d->p[1]);
+  double b = gsl_cdf_ugaussian_P((hi - d->p[0]) / d->p[1]);
+  if (!(b - a >= 0.01))
+    return 0;
+  *flo = a;
+  *mass = b - a;
+  return normal ? MC_SK_TNORMAL : MC_SK_TLOGNORMAL;
+}
+
 static int slow_inverse(const mc_dist *d) {
   const char *n = d->type->name;
   return !strcmp(n, "beta") || !strcmp(n, "pert") || !strcmp(n, "gamma");
@@ -145,6 +166,8 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
       s->kind[p] = MC_SK_NORMAL;
     else if (untrunc && !strcmp(d->type->name, "lognormal"))
       s->kind[p] = MC_SK_LOGNORMAL;
+    else if (truncated_normal_kind(d, &s->tlo[p], &s->tmass[p]))
+      s->kind[p] = truncated_normal_kind(d, &s->tlo[p], &s->tmass[p]);
     else if (slow_inverse(d) && (s->table[p] = build_table(d)))
       s->kind[p] = MC_SK_TABLE;
     else
@@ -224,6 +247,22 @@ void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int d
       normal_scores(s, x, n);
       if (!in_copula[p])
         from_scores(s, p, x, n);
+    } else if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
+      double a = s->tlo[p], m = s->tmass[p];
+      for (int i = 0; i < n; i++)
+        x[i] = a + x[i] * m;
+      normal_scores(s, x, n);
+      double mu = d->p[0], sd = d->p[1], lo = d->lo, hi = d->hi;
+      if (s->kind[p] == MC_SK_TNORMAL)
+        for (int i = 0; i < n; i++) {
+          double v = mu + sd * x[i];
+          x[i] = v < lo ? lo : (v > hi ? hi : v);
+        }
+      else
+        for (int i = 0; i < n; i++) {
+          double v = mc_exp(mu + sd * x[i]);
+          x[i] = v < lo ? lo : (v > hi ? hi : v);
+        }
     } else if (s->kind[p] == MC_SK_TABLE) {
       for (int i = 0; i < n; i++)
         x[i] = table_quantile(d, s->table[p], x[i]);

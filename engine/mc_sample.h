@@ -26,11 +26,13 @@ void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, doub
 
 /* How a parameter's uniforms become values. */
 enum mc_sample_kind {
-  MC_SK_CONSTANT,  /* no draw */
-  MC_SK_NORMAL,    /* untruncated normal: mean + sd z */
-  MC_SK_LOGNORMAL, /* untruncated lognormal: exp(mu + sigma z) */
-  MC_SK_TABLE,     /* inverse CDF by Catmull-Rom on a table, exact in the tails */
-  MC_SK_GENERIC,   /* mc_dist_quantile for every value */
+  MC_SK_CONSTANT,   /* no draw */
+  MC_SK_NORMAL,     /* untruncated normal: mean + sd z */
+  MC_SK_LOGNORMAL,  /* untruncated lognormal: exp(mu + sigma z) */
+  MC_SK_TNORMAL,    /* truncated normal holding >= 1% of the mass: mean + sd z(F(lo) + u m) */
+  MC_SK_TLOGNORMAL, /* truncated lognormal likewise */
+  MC_SK_TABLE,      /* inverse CDF by Catmull-Rom on a table, exact in the tails */
+  MC_SK_GENERIC,    /* mc_dist_quantile for every value */
 };
 
 #define MC_QTABLE_N   16384
@@ -45,8 +47,9 @@ typedef struct mc_sampler {
   int kind[MC_NPARAM];
   double *table[MC_NPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
   double *ztable;           /* normal scores Phi^-1 and slopes at k / MC_QTABLE_N (NULL: exact) */
-  int ncorr_par;            /* parameters in the copula */
-  int corr_par[MC_NPARAM];  /* their ids */
+  double tlo[MC_NPARAM], tmass[MC_NPARAM]; /* MC_SK_T*: F(lo) and F(hi) - F(lo) */
+  int ncorr_par;                           /* parameters in the copula */
+  int corr_par[MC_NPARAM];                 /* their ids */
   mc_copula copula;
 } mc_sampler;
 

@@ -1,0 +1,82 @@
+/* The sampler's fast paths (normal-score table, truncated normal and
+ * lognormal, inverse-CDF tables) agree with the exact inverse CDF of
+ * distributions/ on the same uniforms. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mc_engine.h"
+#include "mc_sample.h"
+
+static void make(mc_spec *s, int p, const char *type, int n, const char *const *k,
+                 const double *v) {
+  mc_dist_args a = {.n = n, .nvalues = -1, .nweights = -1};
+  for (int i = 0; i < n; i++) {
+    a.key[i] = k[i];
+    a.val[i] = v[i];
+  }
+  int bad;
+  mc_err e = {0};
+  assert_int_equal(mc_dist_make(type, &a, &s->dist[p], &bad, &e), MC_OK);
+  s->configured[p] = 1;
+}
+
+static void test_fast_paths_match_exact(void **state) {
+  (void)state;
+  mc_spec s;
+  mc_spec_defaults(&s);
+  s.seed = 99;
+  make(&s, MC_P_T0, "lognormal", 2, (const char *[]){"median", "gsd"}, (double[]){6e28, 1.8});
+  make(&s, MC_P_GT, "normal", 4, (const char *[]){"mean", "sd", "min", "max"},
+       (double[]){2.5, 0.5, 1.2, 4});
+  make(&s, MC_P_I0, "lognormal", 3, (const char *[]){"median", "gsd", "max"},
+       (double[]){1.5e28, 2, 3e28});
+  make(&s, MC_P_GI, "normal", 2, (const char *[]){"mean", "sd"}, (double[]){4, 0.3});
+  make(&s, MC_P_E0, "gamma", 2, (const char *[]){"shape", "scale"}, (double[]){3, 2.5e11});
+  make(&s, MC_P_GE, "beta", 4, (const char *[]){"alpha", "beta", "min", "max"},
+       (double[]){2, 5, 1.1, 1.5});
+  make(&s, MC_P_P0, "pert", 3, (const char *[]){"min", "mode", "max"}, (double[]){1.06, 1.2, 1.56});
+  make(&s, MC_P_UT, "uniform", 2, (const char *[]){"min", "max"}, (double[]){0.2, 0.6});
+  make(&s, MC_P_UI, "lognormal", 4, (const char *[]){"median", "gsd", "min", "max"},
+       (double[]){0.13, 1.8, 0.02, 1});
+  mc_spec_resolve_defaults(&s);
+  mc_sampler smp;
+  mc_err e = {0};
+  assert_int_equal(mc_sampler_init(&smp, &s, &e), MC_OK);
+  enum { N = 4096 };
+  static double buf[MC_NPARAM][N], scratch[MC_NPARAM * N], u[N];
+  double *out[MC_NPARAM];
+  for (int p = 0; p < MC_NPARAM; p++)
+    out[p] = buf[p];
+  uint64_t first = 123456789;
+  mc_sampler_block(&smp, first, N, out, scratch);
+  int kinds_seen[16] = {0};
+  for (int p = 0; p < MC_NPARAM; p++) {
+    if (!s.configured[p])
+      continue;
+    kinds_seen[smp.kind[p]] = 1;
+    mc_rng_uniforms(s.seed, smp.stream[p], first, N, u);
+    double lo = mc_dist_quantile(&s.dist[p], 0.001), hi = mc_dist_quantile(&s.dist[p], 0.999);
+    double scale = fabs(hi - lo) + fabs(mc_dist_quantile(&s.dist[p], 0.5));
+    for (int i = 0; i < N; i++) {
+      double exact = mc_dist_quantile(&s.dist[p], u[i]);
+      if (!(fabs(out[p][i] - exact) <= 1e-8 * scale + 1e-12 * fabs(exact)))
+        fail_msg("%s: sample %d: sampler %.17g, inverse CDF %.17g (u = %.17g, kind %d)",
+                 mc_params[p].key, i, out[p][i], exact, u[i], smp.kind[p]);
+    }
+  }
+  /* every fast path was exercised */
+  assert_true(kinds_seen[MC_SK_NORMAL] && kinds_seen[MC_SK_LOGNORMAL] &&
+              kinds_seen[MC_SK_TNORMAL] && kinds_seen[MC_SK_TLOGNORMAL] && kinds_seen[MC_SK_TABLE]);
+  mc_sampler_free(&smp);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_fast_paths_match_exact)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
