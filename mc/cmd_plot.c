@@ -65,6 +65,7 @@ static const plot_format formats[] = {
 #define NFORMATS ((int)(sizeof formats / sizeof formats[0]))
 
 #define MAXCHARTS (MC_NSERIES + MC_MAXCROSS + 1)
+#define MAXY      1000 /* grid years a chart can hold: every grid a job may have */
 
 /* The temporary files of this run: removed on failure, also by PLplot's fatal
  * error handler (plexit, which then ends the process). */
@@ -425,7 +426,14 @@ static double text_world_width(const char *text, double x0, double x1) {
   return text_mm(text) / ((xmax - xmin) * (vx1 - vx0)) * (x1 - x0);
 }
 
-static double xtick_for(int span) { return span <= 6 ? 1 : span <= 12 ? 2 : span <= 40 ? 5 : 10; }
+/* Years between labelled ticks: at most about seven labels. */
+static double xtick_for(int span) {
+  static const int steps[] = {1, 2, 5, 10, 25, 50, 100, 250, 500};
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    if (span <= 7 * steps[i])
+      return steps[i];
+  return 1000;
+}
 
 /* ---- panels -------------------------------------------------------------------- */
 
@@ -449,12 +457,15 @@ static void panel_frame(const plot_ctx *P, const panel *pn, double x0, double x1
   plcol0(C_FG);
   set_width(P, 0.8);
   int own_xlabels = pn->xlabels && pn->xlabel_max > 0;
-  plbox(pn->xlabels && !own_xlabels ? "bcnst" : "bcst", xt, xt >= 5 ? 5 : 1,
-        logy ? "bcstl" : "bcnstv", 0, 0);
+  plbox(pn->xlabels && !own_xlabels ? "bcnst" : "bcst", xt,
+        xt == 2   ? 2
+        : xt >= 5 ? 5
+                  : 1,
+        logy ? (y1 - y0 > 10 ? "bctl" : "bcstl") : "bcnstv", 0, 0);
   for (double x = ceil(x0 / xt - 1e-9) * xt; own_xlabels && x <= pn->xlabel_max + 1e-9; x += xt) {
     char lab[32];
     snprintf(lab, sizeof lab, "%.0f", x);
-    plmtex("b", 1.6, (x - x0) / (x1 - x0), 0.5, lab);
+    plmtex("b", 1.45, (x - x0) / (x1 - x0), 0.5, lab);
   }
   if (logy) {
     /* plbox labels every decade of a log axis; label every k-th so that
@@ -475,7 +486,7 @@ static void panel_frame(const plot_ctx *P, const panel *pn, double x0, double x1
     }
   }
   if (pn->xlabels)
-    plmtex("b", 2.7, 0.5, 0.5, "Year");
+    plmtex("b", 2.95, 0.5, 0.5, "Year");
   /* The y label clears the widest tick label. */
   char widest[64];
   snprintf(widest, sizeof widest, "%g", fmax(fabs(y0), fabs(y1)));
@@ -493,7 +504,7 @@ static double ymap(double v, int logy, double ybottom) {
 /* Fills between lo and hi over the years, run by run of finite values. */
 static void band(const double *yr, const double *lo, const double *hi, int ny, int logy,
                  double ybottom, occupancy *o) {
-  double px[1024], py[1024], ml[512], mh[512];
+  double px[2 * MAXY], py[2 * MAXY], ml[MAXY], mh[MAXY];
   for (int a = 0; a < ny;) {
     if (!isfinite(lo[a]) || !isfinite(hi[a])) {
       a++;
@@ -523,7 +534,7 @@ static void band(const double *yr, const double *lo, const double *hi, int ny, i
 
 /* Draws v over the years where it is finite (and positive on a log axis). */
 static void polyline(const double *yr, const double *v, int ny, int logy) {
-  double px[512], py[512];
+  double px[MAXY], py[MAXY];
   for (int a = 0; a < ny;) {
     if (!isfinite(v[a]) || (logy && v[a] <= 0)) {
       a++;
@@ -543,7 +554,7 @@ static void polyline(const double *yr, const double *v, int ny, int logy) {
 }
 
 /* The axis range for the values q[k][0..4][y] (5th..95th percentiles). */
-static void y_range(double q[][5][512], int nsel, int ny, int *logy, double *y0, double *y1) {
+static void y_range(double q[][5][MAXY], int nsel, int ny, int *logy, double *y0, double *y1) {
   double lo = HUGE_VAL, hi = -HUGE_VAL, minpos = HUGE_VAL, mpos = HUGE_VAL;
   for (int k = 0; k < nsel; k++)
     for (int j = 0; j < 5; j++)
@@ -581,8 +592,8 @@ static void fan_panel(const plot_ctx *P, const panel *pn, const int *sel, int ns
   const mc_spec *s = &P->job->spec;
   int ny = P->st->ny;
   static const double lv[5] = {5, 25, 50, 75, 95};
-  static double q[MC_NSERIES][5][512];
-  double yr[512];
+  static double q[MC_NSERIES][5][MAXY];
+  double yr[MAXY];
   for (int y = 0; y < ny; y++)
     yr[y] = s->base_year + y;
   for (int k = 0; k < nsel; k++)
@@ -639,7 +650,7 @@ static void fan_panel(const plot_ctx *P, const panel *pn, const int *sel, int ns
     double dx = 0.012 * (yr[ny - 1] - yr[0]);
     plptex(x + (right ? -dx : dx), ty, 1, 0, right ? 1 : 0, lab);
     double lw = text_world_width(lab, yr[0], yr[ny - 1]);
-    occ_add(&o, right ? x - 2 * dx - lw : x, right ? x : x + 2 * dx + lw, ty - 0.01 * (y1 - y0),
+    occ_add(&o, right ? x - 4 * dx - lw : x, right ? x : x + 4 * dx + lw, ty - 0.01 * (y1 - y0),
             ty + 0.06 * (y1 - y0));
     occ_add(&o, x - 0.004 * (yr[ny - 1] - yr[0]), x + 0.004 * (yr[ny - 1] - yr[0]), y0, y1);
     plschr(0, 1.0);
@@ -667,8 +678,8 @@ static void shortfall_panel(const plot_ctx *P, const panel *pn, int sr, const ch
   const mc_stats *st = P->st;
   int ny = st->ny;
   static const double lv[5] = {5, 25, 50, 75, 95};
-  static double q[1][5][512];
-  double yr[512], pz[512];
+  static double q[1][5][MAXY];
+  double yr[MAXY], pz[MAXY];
   for (int y = 0; y < ny; y++) {
     const mc_sketch *sk = &st->series[sr * ny + y];
     uint64_t n = mc_sketch_count(sk);
@@ -714,7 +725,7 @@ static void shortfall_panel(const plot_ctx *P, const panel *pn, int sr, const ch
   plssym(0, 0.8);
   plpoin(ny, yr, pz, 17);
   {
-    double l[512], h[512];
+    double l[MAXY], h[MAXY];
     for (int y = 0; y < ny; y++)
       l[y] = pz[y] * (y1 - y0) + y0 - 0.03 * (y1 - y0), h[y] = l[y] + 0.06 * (y1 - y0);
     occ_band(&o, yr, l, h, ny);
@@ -786,7 +797,7 @@ static void crossover_page(const plot_ctx *P, int c) {
   double t5 = mc_stats_time_quantile(st, c, 5), t50 = mc_stats_time_quantile(st, c, 50),
          t95 = mc_stats_time_quantile(st, c, 95);
   /* Bars: P(crossover year = y); a grey bar beyond the horizon for "never". */
-  double cum[512], yr[512], pmax = 0;
+  double cum[MAXY], yr[MAXY], pmax = 0;
   uint64_t k = 0;
   for (int y = 0; y < ny; y++) {
     uint64_t cy = st->year_counts[(size_t)c * ny + y];
@@ -823,7 +834,7 @@ static void crossover_page(const plot_ctx *P, int c) {
   if (ny <= 40)
     plpoin(ny, yr, cum, 17);
   {
-    double l[512], h[512];
+    double l[MAXY], h[MAXY];
     for (int y = 0; y < ny; y++)
       l[y] = cum[y] - 0.03, h[y] = cum[y] + 0.03;
     occ_band(&o, yr, l, h, ny);
@@ -1049,8 +1060,9 @@ int mc_cmd_plot(int argc, char **argv) {
     rc = mc_err_set(&err, MC_EINPUT, "%s holds no samples yet", input);
     goto cleanup;
   }
-  if (st->ny > 500) {
-    rc = mc_err_set(&err, MC_EINPUT, "%s: %d grid years; plot draws at most 500", input, st->ny);
+  if (st->ny > MAXY) {
+    rc = mc_err_set(&err, MC_EINPUT, "%s: %d grid years; plot draws at most %d", input, st->ny,
+                    MAXY);
     goto cleanup;
   }
   if (nnames == 0) {
