@@ -143,3 +143,22 @@ double mc_xsum_value(const mc_xsum *x) {
   double v = ldexp((double)mant, r + eb);
   return neg ? -v : v;
 }
+
+void mc_xsum_pack(const mc_xsum *x, int64_t *out) {
+  mc_xsum t = *x;
+  mc_xsum_normalize(&t);
+  memcpy(out, t.c, sizeof t.c);
+  out[MC_XSUM_CHUNKS] = (int64_t)t.ninf_pos;
+  out[MC_XSUM_CHUNKS + 1] = (int64_t)t.ninf_neg;
+  out[MC_XSUM_CHUNKS + 2] = (int64_t)t.nnan;
+}
+
+void mc_xsum_unpack(const int64_t *in, mc_xsum *x) {
+  mc_xsum_init(x);
+  memcpy(x->c, in, sizeof x->c);
+  x->ninf_pos = (uint64_t)in[MC_XSUM_CHUNKS];
+  x->ninf_neg = (uint64_t)in[MC_XSUM_CHUNKS + 1];
+  x->nnan = (uint64_t)in[MC_XSUM_CHUNKS + 2];
+  x->nadd = 1;
+  mc_xsum_normalize(x);
+}

@@ -36,4 +36,15 @@ void mc_xsum_normalize(mc_xsum *x);
  * only). NaN/inf when non-finite values were added. */
 double mc_xsum_value(const mc_xsum *x);
 
+/* Length of the packed form: the canonical chunks, then the counts of +inf,
+ * -inf and NaN additions. */
+#define MC_XSUM_PACKED (MC_XSUM_CHUNKS + 3)
+
+/* Writes x's canonical form into out[MC_XSUM_PACKED] (integers that add
+ * exactly: the packed forms of two sums add to a packed form of their sum). */
+void mc_xsum_pack(const mc_xsum *x, int64_t *out);
+
+/* Reads a packed form (possibly a sum of packed forms) back into x. */
+void mc_xsum_unpack(const int64_t *in, mc_xsum *x);
+
 #endif
