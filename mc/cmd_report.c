@@ -29,6 +29,9 @@ static const char report_usage[] =
     "(checked for epoch-2030 against slow-growth; not guaranteed for every pair). The\n"
     "output says whether the seeds are shared and prints both figures.\n"
     "\n"
+    "All standard errors are the formulas for independent samples (sampling.method\n"
+    "mc); with lhs or sobol they are usually pessimistic, and the output says so.\n"
+    "\n"
     "  --format text       aligned tables for people (default)\n"
     "  --format markdown   GitHub/pandoc tables, for papers and notes\n"
     "  --format csv        one row per number; one file:\n"
@@ -68,6 +71,19 @@ static void json_str(const char *s) {
       putchar(*c);
   }
   putchar('"');
+}
+
+/* Says that the standard errors are the plain Monte Carlo formulas when a run
+ * used a stratified or quasi-random design. */
+static void design_note(const mc_spec *a, const mc_spec *b) {
+  const mc_spec *s = a->method != MC_METHOD_MC ? a : b;
+  if (s->method == MC_METHOD_MC)
+    return;
+  printf("Sampling method %s: the standard errors are the formulas for independent\n"
+         "samples; Latin hypercube and scrambled Sobol' designs are usually more precise\n"
+         "than that, by an amount the counts do not tell. Runs with different seeds\n"
+         "measure it.\n",
+         mc_method_names[s->method]);
 }
 
 static void report_text(const char *path, const mc_job *job, const mc_stats *st) {
@@ -127,6 +143,7 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
   printf("\nBands are within relative accuracy %g of the exact sample percentiles; crossing "
          "years within %.5f yr.\n",
          s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+  design_note(s, s);
 }
 
 static void report_csv(const mc_job *job, const mc_stats *st) {
@@ -181,8 +198,9 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   json_str(s->scenario);
   printf(",\n  \"samples\": %llu,\n  \"samples_planned\": %llu,\n", (unsigned long long)n,
          (unsigned long long)s->samples);
-  printf("  \"seed\": %llu,\n  \"base_year\": %d,\n  \"horizon_year\": %d,\n",
-         (unsigned long long)s->seed, s->base_year, s->horizon_year);
+  printf("  \"seed\": %llu,\n  \"sampling_method\": \"%s\",\n  \"base_year\": %d,\n"
+         "  \"horizon_year\": %d,\n",
+         (unsigned long long)s->seed, mc_method_names[s->method], s->base_year, s->horizon_year);
   printf("  \"crossovers\": {");
   for (int c = 0; c < s->ncross; c++) {
     printf("%s\n    \"%s\": {\"lhs\": \"%s\", \"rhs\": \"%s\", ", c ? "," : "", s->cross[c].name,
@@ -337,6 +355,9 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
          "years within %.5f yr.\n",
          (unsigned long long)n, s->rel_acc,
          0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+  if (s->method != MC_METHOD_MC)
+    printf("\n");
+  design_note(s, s);
 }
 
 /* ---- two scenarios ---------------------------------------------------------- */
@@ -350,13 +371,17 @@ typedef struct side {
 } side;
 
 /* How the standard error of a difference of the two files' estimates is known. */
-enum { PAIR_INDEPENDENT, PAIR_SHARED_EQUAL_N, PAIR_SHARED_UNEQUAL_N };
+enum { PAIR_INDEPENDENT, PAIR_SHARED_EQUAL_N, PAIR_SHARED_UNEQUAL_N, PAIR_LHS_UNEQUAL_N };
 
+/* Same seed and method: sample i draws the same uniforms in both runs, except
+ * that a Latin hypercube's strata depend on n (engine/mc_design.h). */
 static int pairing(const side *A, const side *B) {
   const mc_spec *a = &A->job->spec, *b = &B->job->spec;
   if (a->seed != b->seed || a->method != b->method)
     return PAIR_INDEPENDENT;
-  return A->n == B->n ? PAIR_SHARED_EQUAL_N : PAIR_SHARED_UNEQUAL_N;
+  if (A->n == B->n)
+    return PAIR_SHARED_EQUAL_N;
+  return a->method == MC_METHOD_LHS ? PAIR_LHS_UNEQUAL_N : PAIR_SHARED_UNEQUAL_N;
 }
 
 /* Cumulative count of crossover c up to grid index y. */
@@ -411,9 +436,14 @@ static void pairing_words(const side *A, const side *B, int pair, int md) {
            "pB(1-pB)/nB) is an upper bound when the pairing correlates the estimates\n"
            "positively, the aim of common random numbers (checked with per-sample output for\n"
            "epoch-2030 against slow-growth; not guaranteed for every pair); %ss.e. min%s =\n"
-           "sqrt(|d|(1-|d|)/n) is a lower bound that always holds. When the pairing works, the\n"
-           "true standard error lies between the two.\n",
+           "sqrt(|d|(1-|d|)/n) is a lower bound that always holds for independent samples\n"
+           "(method mc). When the pairing works, the true standard error lies between the two.\n",
            sa, q, q, q, q);
+  else if (pair == PAIR_LHS_UNEQUAL_N)
+    printf("Seeds are shared (%llu) but the two Latin hypercubes have different sizes (%llu,\n"
+           "%llu), so their strata differ and the samples are not paired: treated as\n"
+           "independent, s.e. = sqrt(pA(1-pA)/nA + pB(1-pB)/nB).\n",
+           sa, na, nb);
   else
     printf("Seeds are shared (%llu) but the sample counts differ (%llu, %llu): only the\n"
            "first %llu samples are paired. %ss.e. indep%s = sqrt(pA(1-pA)/nA + pB(1-pB)/nB)\n"
@@ -455,6 +485,7 @@ static void compare_tables(const side *A, const side *B, int md) {
            mc_method_names[b->method], b->base_year, b->horizon_year);
   }
   pairing_words(A, B, pair, md);
+  design_note(a, b);
   if (!have)
     printf("\nThe two grids share no year: nothing to compare year by year.\n");
   for (int c = 0; c < a->ncross; c++) {
@@ -649,7 +680,8 @@ static void compare_json(const side *A, const side *B) {
   int pair = pairing(A, B), gy0, gy1;
   int have = common_years(A, B, &gy0, &gy1);
   static const char *const pair_names[] = {"independent", "shared_seed_equal_samples",
-                                           "shared_seed_unequal_samples"};
+                                           "shared_seed_unequal_samples",
+                                           "shared_seed_lhs_unequal_samples"};
   printf("{\n");
   compare_json_side("a", A);
   compare_json_side("b", B);
