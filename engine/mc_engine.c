@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "mc_model.h"
 #include "mc_sample.h"
 #include "mc_vmath.h"
@@ -14,6 +16,32 @@
 /* ---- state ------------------------------------------------------------ */
 
 static int nsketch(const mc_stats *st) { return MC_NSERIES * st->ny; }
+static int nbsketch(const mc_stats *st) { return MC_SE_BATCHES * MC_NSERIES * st->ny; }
+static int nsensx(const mc_stats *st) {
+  return MC_SENS_BATCHES * st->nsens * MC_SENS_NSUM(st->sens_k);
+}
+
+int mc_stats_nsketch(const mc_stats *st) { return nsketch(st) + MC_NPARAM + nbsketch(st); }
+
+mc_sketch *mc_stats_sketch(mc_stats *st, int k) {
+  int ns = nsketch(st);
+  if (k < ns)
+    return &st->series[k];
+  if (k < ns + MC_NPARAM)
+    return &st->param[k - ns];
+  return &st->bseries[k - ns - MC_NPARAM];
+}
+
+int mc_stats_nxsum(const mc_stats *st) { return 2 * nsketch(st) + nsensx(st); }
+
+mc_xsum *mc_stats_xsum(mc_stats *st, int k) {
+  int ns = nsketch(st);
+  if (k < ns)
+    return &st->sum1[k];
+  if (k < 2 * ns)
+    return &st->sum2[k - ns];
+  return &st->sens[k - 2 * ns];
+}
 
 int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   int rc = MC_OK;
@@ -35,8 +63,13 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   st->year_counts = calloc((size_t)st->ncross * st->ny + 1, sizeof *st->year_counts);
   st->never = calloc(st->ncross + 1, sizeof *st->never);
   st->tau_hist = calloc((size_t)st->ncross * st->ntau + 1, sizeof *st->tau_hist);
+  st->bmbits = st->mbits < MC_SE_MBITS ? st->mbits : MC_SE_MBITS;
+  st->bseries = calloc((size_t)nbsketch(st), sizeof *st->bseries);
+  st->nsens = spec->nsens;
+  st->sens_k = mc_spec_sens_params(spec, st->sens_par);
+  st->sens = calloc((size_t)nsensx(st) + 1, sizeof *st->sens);
   if (!st->done || !st->series || !st->sum1 || !st->sum2 || !st->shift || !st->year_counts ||
-      !st->never || !st->tau_hist)
+      !st->never || !st->tau_hist || !st->bseries || !st->sens)
     MC_FAIL(e, MC_EFAIL, "out of memory allocating the run state (%llu blocks)",
             (unsigned long long)st->nblocks);
   for (int k = 0; k < nsk; k++) {
@@ -44,6 +77,10 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
     mc_xsum_init(&st->sum1[k]);
     mc_xsum_init(&st->sum2[k]);
   }
+  for (int k = 0; k < nbsketch(st); k++)
+    mc_sketch_init(&st->bseries[k], st->bmbits);
+  for (int k = 0; k < nsensx(st); k++)
+    mc_xsum_init(&st->sens[k]);
   for (int p = 0; p < MC_NPARAM; p++)
     mc_sketch_init(&st->param[p], st->mbits);
 
@@ -77,6 +114,23 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
       mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1, mwork);
       for (int k = 0; k < nsk; k++)
         st->shift[k] = isfinite(grid[k]) ? grid[k] : 0.0;
+      /* the sensitivity targets' shifts: ln of the series, or the crossing
+       * time (the horizon when censored) at the medians */
+      for (int t = 0; t < spec->nsens; t++) {
+        const mc_sens_target *tg = &spec->sens[t];
+        double v = 0;
+        if (tg->kind == MC_SENS_SERIES) {
+          v = log(grid[tg->id * st->ny + tg->year]);
+        } else {
+          int year;
+          double tau;
+          const mc_crossover_spec *x = &spec->cross[tg->id];
+          mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, 1, x->lhs,
+                             x->rhs, grid, 1, &year, &tau);
+          v = isinf(tau) ? st->ny - 1 : tau;
+        }
+        st->sens_shift[t] = isfinite(v) ? v : 0.0;
+      }
     }
   }
   *out = st;
@@ -92,6 +146,11 @@ void mc_stats_free(mc_stats *st) {
   if (st->series)
     for (int k = 0; k < nsketch(st); k++)
       mc_sketch_free(&st->series[k]);
+  if (st->bseries)
+    for (int k = 0; k < nbsketch(st); k++)
+      mc_sketch_free(&st->bseries[k]);
+  free(st->bseries);
+  free(st->sens);
   for (int p = 0; p < MC_NPARAM; p++)
     mc_sketch_free(&st->param[p]);
   free(st->done);
@@ -103,6 +162,24 @@ void mc_stats_free(mc_stats *st) {
   free(st->never);
   free(st->tau_hist);
   free(st);
+}
+
+uint64_t mc_stats_batch_samples(const mc_stats *st, int nbatches, int g) {
+  uint64_t n = 0;
+  for (uint64_t b = (uint64_t)g; b < st->nblocks; b += (uint64_t)nbatches)
+    if (mc_stats_block_done(st, b)) {
+      uint64_t end = (b + 1) * MC_BLOCK < st->samples ? (b + 1) * MC_BLOCK : st->samples;
+      n += end - b * MC_BLOCK;
+    }
+  return n;
+}
+
+int mc_stats_complete(const mc_stats *st) {
+  uint64_t end = st->stop_blocks ? st->stop_blocks : st->nblocks;
+  for (uint64_t b = 0; b < end; b++)
+    if (!mc_stats_block_done(st, b))
+      return 0;
+  return 1;
 }
 
 uint64_t mc_stats_done_samples(const mc_stats *st) {
@@ -117,10 +194,16 @@ uint64_t mc_stats_done_samples(const mc_stats *st) {
 
 int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
   if (dst->ny != src->ny || dst->ncross != src->ncross || dst->mbits != src->mbits ||
-      dst->samples != src->samples || dst->ntau != src->ntau)
+      dst->samples != src->samples || dst->ntau != src->ntau || dst->nsens != src->nsens ||
+      dst->sens_k != src->sens_k)
     return mc_err_set(e, MC_EINPUT,
-                      "the states differ in shape (years, crossovers, accuracy "
-                      "or sample count): they are not parts of one job");
+                      "the states differ in shape (years, crossovers, accuracy, sample count "
+                      "or sensitivity targets): they are not parts of one job");
+  if (dst->stop_blocks || src->stop_blocks)
+    return mc_err_set(e, MC_EINPUT,
+                      "a run stopped by sampling.stop_when (after %llu samples) is complete "
+                      "in itself: it is not a part to merge with others",
+                      (unsigned long long)((dst->stop_blocks ? dst : src)->stop_blocks * MC_BLOCK));
   for (uint64_t i = 0; i < (dst->nblocks + 7) / 8; i++)
     if (dst->done[i] & src->done[i]) {
       uint64_t b = i * 8;
@@ -139,6 +222,10 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
   }
   for (int p = 0; p < MC_NPARAM; p++)
     MC_CHECK(mc_sketch_merge(&dst->param[p], &src->param[p], e));
+  for (int k = 0; k < nbsketch(dst); k++)
+    MC_CHECK(mc_sketch_merge(&dst->bseries[k], &src->bseries[k], e));
+  for (int k = 0; k < nsensx(dst); k++)
+    mc_xsum_merge(&dst->sens[k], &src->sens[k]);
   for (size_t i = 0; i < (size_t)dst->ncross * dst->ny; i++)
     dst->year_counts[i] += src->year_counts[i];
   for (int c = 0; c < dst->ncross; c++)
@@ -163,17 +250,14 @@ static int mpi_check(int code, const char *call, mc_err *e) {
 }
 #define MPI_CHECK(call) MC_CHECK(mpi_check((call), #call, e))
 
-/* The sketches of a state in one list: series then parameters. */
-static mc_sketch *sketch_at(mc_stats *st, int k) {
-  int nsk = nsketch(st);
-  return k < nsk ? &st->series[k] : &st->param[k - nsk];
-}
+/* The sketches of a state in one list: series, parameters, batches. */
+static mc_sketch *sketch_at(mc_stats *st, int k) { return mc_stats_sketch(st, k); }
 
 int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm comm, mc_err *e) {
   mc_stats *st = (mc_stats *)st_in; /* only read; sketch_at is shared with out */
   int rc = MC_OK, rank;
   MPI_Comm_rank(comm, &rank);
-  int nsk = nsketch(st) + MC_NPARAM;
+  int nsk = mc_stats_nsketch(st);
   int64_t *lo = NULL, *hi = NULL;
   uint64_t *buf = NULL, *sum = NULL;
   int64_t *xb = NULL, *xr = NULL;
@@ -253,7 +337,7 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   }
 
   /* Exact sums: canonical chunks summed as integers. */
-  int nx = 2 * nsketch(st);
+  int nx = mc_stats_nxsum(st);
   size_t xlen = (size_t)nx * (MC_XSUM_CHUNKS + 3);
   xb = malloc(sizeof *xb * xlen);
   if (rank == root)
@@ -261,7 +345,7 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   if (!xb || (rank == root && !xr))
     MC_FAIL(e, MC_EFAIL, "out of memory in the reduction");
   for (int k = 0; k < nx; k++) {
-    mc_xsum x = k < nsketch(st) ? st->sum1[k] : st->sum2[k - nsketch(st)];
+    mc_xsum x = *mc_stats_xsum(st, k);
     mc_xsum_normalize(&x);
     int64_t *d = xb + (size_t)k * (MC_XSUM_CHUNKS + 3);
     memcpy(d, x.c, sizeof x.c);
@@ -269,7 +353,11 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
     d[MC_XSUM_CHUNKS + 1] = (int64_t)x.ninf_neg;
     d[MC_XSUM_CHUNKS + 2] = (int64_t)x.nnan;
   }
-  MPI_CHECK(MPI_Reduce(xb, xr, (int)xlen, MPI_INT64_T, MPI_SUM, root, comm));
+  for (size_t off = 0; off < xlen; off += (size_t)1 << 28) {
+    int cnt = (int)(xlen - off < ((size_t)1 << 28) ? xlen - off : ((size_t)1 << 28));
+    MPI_CHECK(MPI_Reduce(xb + off, rank == root ? xr + off : NULL, cnt, MPI_INT64_T, MPI_SUM, root,
+                         comm));
+  }
 
   if (rank == root) {
     at = 0;
@@ -306,8 +394,7 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       x.nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
       x.nadd = 1;
       mc_xsum_normalize(&x);
-      mc_xsum *dst = k < nsketch(out) ? &out->sum1[k] : &out->sum2[k - nsketch(out)];
-      mc_xsum_merge(dst, &x);
+      mc_xsum_merge(mc_stats_xsum(out, k), &x);
     }
   }
 cleanup:
@@ -372,6 +459,103 @@ double mc_stats_time_quantile(const mc_stats *st, int cross, double p) {
   return NAN; /* the k-th sample is censored */
 }
 
+double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p) {
+  const mc_sketch *main = &st->series[series * st->ny + y];
+  uint64_t total = 0, nonfinite = 0;
+  double q[MC_SE_BATCHES], mean = 0;
+  for (int g = 0; g < MC_SE_BATCHES; g++) {
+    const mc_sketch *b = &st->bseries[((size_t)g * MC_NSERIES + series) * st->ny + y];
+    total += mc_sketch_count(b);
+    nonfinite += b->nonfinite;
+    q[g] = mc_sketch_quantile_interp(b, p);
+    if (!isfinite(q[g]))
+      return NAN;
+    mean += q[g];
+  }
+  if (total != mc_sketch_count(main) || nonfinite != main->nonfinite)
+    return NAN;
+  mean /= MC_SE_BATCHES;
+  double ss = 0;
+  for (int g = 0; g < MC_SE_BATCHES; g++)
+    ss += (q[g] - mean) * (q[g] - mean);
+  return sqrt(ss / (MC_SE_BATCHES - 1) / MC_SE_BATCHES);
+}
+
+double mc_stats_probability_se(uint64_t k, uint64_t n) {
+  if (n == 0)
+    return NAN;
+  double p = (double)k / (double)n;
+  return sqrt(p * (1 - p) / (double)n);
+}
+
+double mc_stats_max_probability_se(const uint64_t *year_counts, const uint64_t *never, int ncross,
+                                   int ny, uint64_t n) {
+  double worst = 0;
+  for (int c = 0; c < ncross; c++) {
+    uint64_t cum = 0;
+    for (int y = 0; y < ny; y++) {
+      uint64_t k = year_counts[(size_t)c * ny + y];
+      cum += k;
+      double a = mc_stats_probability_se(k, n), b = mc_stats_probability_se(cum, n);
+      worst = a > worst ? a : worst;
+      worst = b > worst ? b : worst;
+    }
+    double v = mc_stats_probability_se(never[c], n);
+    worst = v > worst ? v : worst;
+  }
+  return n ? worst : INFINITY;
+}
+
+/* Indices from the sums S of one target (see MC_SENS_NSUM) over N samples. */
+static void sens_estimate(const double *S, int k, double N, double *first, double *total) {
+  double mean = (S[0] + S[2]) / (2 * N), var = (S[1] + S[3]) / (2 * N) - mean * mean;
+  for (int j = 0; j < k; j++) {
+    first[j] = N > 0 && var > 0 ? S[4 + 2 * j] / N / var : NAN;
+    total[j] = N > 0 && var > 0 ? S[5 + 2 * j] / (2 * N) / var : NAN;
+  }
+}
+
+void mc_stats_sensitivity(const mc_stats *st, int t, double *first, double *total, double *first_ci,
+                          double *total_ci) {
+  int k = st->sens_k, nsum = MC_SENS_NSUM(k);
+  double S[MC_SENS_NSUM(MC_NPARAM)], bf[MC_SENS_BATCHES][MC_NPARAM], bt[MC_SENS_BATCHES][MC_NPARAM];
+  int G = 0;
+  for (int q = 0; q < nsum; q++) {
+    mc_xsum x;
+    mc_xsum_init(&x);
+    for (int g = 0; g < MC_SENS_BATCHES; g++)
+      mc_xsum_merge(&x, &st->sens[((size_t)g * st->nsens + t) * nsum + q]);
+    S[q] = mc_xsum_value(&x);
+  }
+  sens_estimate(S, k, (double)mc_stats_done_samples(st), first, total);
+  for (int g = 0; g < MC_SENS_BATCHES; g++) {
+    uint64_t ng = mc_stats_batch_samples(st, MC_SENS_BATCHES, g);
+    if (ng == 0)
+      continue;
+    for (int q = 0; q < nsum; q++)
+      S[q] = mc_xsum_value(&st->sens[((size_t)g * st->nsens + t) * nsum + q]);
+    sens_estimate(S, k, (double)ng, bf[G], bt[G]);
+    G++;
+  }
+  double tq = G >= 2 ? gsl_cdf_tdist_Pinv(0.975, G - 1) : NAN;
+  for (int j = 0; j < k; j++) {
+    double est[2] = {first[j], total[j]}, *ci[2] = {first_ci, total_ci};
+    for (int w = 0; w < 2; w++) {
+      double mean = 0, ss = 0;
+      for (int g = 0; g < G; g++)
+        mean += w ? bt[g][j] : bf[g][j];
+      mean /= G;
+      for (int g = 0; g < G; g++) {
+        double d = (w ? bt[g][j] : bf[g][j]) - mean;
+        ss += d * d;
+      }
+      double half = G >= 2 ? tq * sqrt(ss / (G - 1) / G) : NAN;
+      ci[w][2 * j] = est[w] - half;
+      ci[w][2 * j + 1] = est[w] + half;
+    }
+  }
+}
+
 void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint64_t *last) {
   /* 128-bit products: exact for any block count */
   *first = (uint64_t)((unsigned __int128)nblocks * (unsigned)(k - 1) / (unsigned)n);
@@ -390,13 +574,20 @@ typedef struct workspace {
   double *mwork;
   double *tau[MC_MAXCROSS];
   int *year;
+  /* sensitivity: B's inputs, the targets of A, B and the current A_B^(j)
+   * ([t * MC_BLOCK + i]), a crossing-time buffer; B's streams */
+  double *inB[MC_NPARAM];
+  double *fA, *fB, *fX, *stau;
+  uint64_t streamB[MC_NPARAM];
   void *mem;
 } workspace;
 
-static int workspace_alloc(workspace *w, int ny, int ncross, mc_err *e) {
+static int workspace_alloc(workspace *w, int ny, int ncross, int nsens, mc_err *e) {
   size_t B = MC_BLOCK;
   size_t doubles =
       B * (MC_NPARAM + MC_NCOEF + (size_t)MC_NSERIES * ny + MC_NPARAM + MC_MODEL_WORK + ncross);
+  if (nsens)
+    doubles += B * (MC_NPARAM + 3 * (size_t)nsens + 1);
   w->mem = malloc(doubles * sizeof(double) + B * sizeof(int));
   if (!w->mem)
     return mc_err_set(e, MC_EFAIL, "out of memory allocating block buffers");
@@ -413,8 +604,92 @@ static int workspace_alloc(workspace *w, int ny, int ncross, mc_err *e) {
   p += B * MC_MODEL_WORK;
   for (int i = 0; i < ncross; i++, p += B)
     w->tau[i] = p;
+  if (nsens) {
+    for (int i = 0; i < MC_NPARAM; i++, p += B)
+      w->inB[i] = p;
+    w->fA = p;
+    w->fB = w->fA + B * nsens;
+    w->fX = w->fB + B * nsens;
+    w->stau = w->fX + B * nsens;
+    p = w->stau + B;
+    for (int i = 0; i < MC_NPARAM; i++) {
+      char name[MC_NAMELEN + 8];
+      snprintf(name, sizeof name, "%s#B", mc_params[i].key);
+      w->streamB[i] = mc_rng_stream(name);
+    }
+  }
   w->year = (int *)p;
   return MC_OK;
+}
+
+/* The sensitivity targets of n samples with inputs in, into f[t * MC_BLOCK +
+ * i]: one model evaluation (w's coefficient, grid and work buffers). */
+static void sens_targets(const mc_spec *spec, const mc_stats *st, const mc_model *m,
+                         const double *const *in, workspace *w, int n, double *f) {
+  mc_model_prepare(in, n, w->coef);
+  mc_model_grid(m, in, (const double *const *)w->coef, n, w->grid, MC_BLOCK, w->mwork);
+  for (int t = 0; t < spec->nsens; t++) {
+    const mc_sens_target *tg = &spec->sens[t];
+    double *ft = f + (size_t)t * MC_BLOCK;
+    if (tg->kind == MC_SENS_SERIES) {
+      const double *x = w->grid + (size_t)(tg->id * st->ny + tg->year) * MC_BLOCK;
+      for (int i = 0; i < n; i++)
+        ft[i] = log(x[i]);
+    } else {
+      const mc_crossover_spec *c = &spec->cross[tg->id];
+      mc_model_crossover(m, in, (const double *const *)w->coef, n, c->lhs, c->rhs, w->grid,
+                         MC_BLOCK, w->year, w->stau);
+      for (int i = 0; i < n; i++)
+        ft[i] = isinf(w->stau[i]) ? st->ny - 1 : w->stau[i];
+    }
+  }
+}
+
+/* The sensitivity design for block b (A's targets already in w->fA): B, and
+ * A_B^(j) for each analysed parameter j (A with B's column j, and with B's
+ * values of any unconfigured parameter that follows j), whose per-block sums,
+ * added in sample order, go to the exact accumulators of the block's batch. */
+static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m, mc_stats *st,
+                       workspace *w, uint64_t b, int n) {
+  int T = st->nsens, k = st->sens_k, nsum = MC_SENS_NSUM(k);
+  mc_xsum *acc = st->sens + (size_t)(b % MC_SENS_BATCHES) * T * nsum;
+  mc_sampler_block_streams(smp, w->streamB, MC_NPARAM, b * MC_BLOCK, n, w->inB, w->scratch);
+  sens_targets(spec, st, m, (const double *const *)w->inB, w, n, w->fB);
+  for (int t = 0; t < T; t++) {
+    const double *fa = w->fA + (size_t)t * MC_BLOCK, *fb = w->fB + (size_t)t * MC_BLOCK;
+    double K = st->sens_shift[t], s[4] = {0, 0, 0, 0};
+    for (int i = 0; i < n; i++) {
+      double a = fa[i] - K, c = fb[i] - K;
+      s[0] += a;
+      s[1] += a * a;
+      s[2] += c;
+      s[3] += c * c;
+    }
+    for (int q = 0; q < 4; q++)
+      mc_xsum_add(&acc[(size_t)t * nsum + q], s[q]);
+  }
+  for (int j = 0; j < k; j++) {
+    int pj = st->sens_par[j];
+    const double *in[MC_NPARAM];
+    for (int p = 0; p < MC_NPARAM; p++) {
+      int from_b = p == pj || (!spec->configured[p] && mc_params[p].dflt_kind == MC_DEF_FOLLOWS &&
+                               mc_params[p].follows == pj);
+      in[p] = from_b ? w->inB[p] : w->in[p];
+    }
+    sens_targets(spec, st, m, in, w, n, w->fX);
+    for (int t = 0; t < T; t++) {
+      const double *fa = w->fA + (size_t)t * MC_BLOCK, *fb = w->fB + (size_t)t * MC_BLOCK,
+                   *fx = w->fX + (size_t)t * MC_BLOCK;
+      double K = st->sens_shift[t], s1 = 0, s2 = 0;
+      for (int i = 0; i < n; i++) {
+        double d = fx[i] - fa[i];
+        s1 += (fb[i] - K) * d;
+        s2 += d * d;
+      }
+      mc_xsum_add(&acc[(size_t)t * nsum + 4 + 2 * j], s1);
+      mc_xsum_add(&acc[(size_t)t * nsum + 5 + 2 * j], s2);
+    }
+  }
 }
 
 /* Which parameters have a realized distribution worth recording. */
@@ -465,16 +740,28 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       int k = s * ny + y;
       const double *x = w->grid + (size_t)k * MC_BLOCK;
       MC_CHECK(mc_sketch_add(&st->series[k], x, n, e));
+      int g = (int)(b % MC_SE_BATCHES);
+      MC_CHECK(mc_sketch_add(&st->bseries[((size_t)g * MC_NSERIES + s) * ny + y], x, n, e));
       double s1, s2;
       mc_engine_block_moments(x, n, st->shift[k], &s1, &s2);
       mc_xsum_add(&st->sum1[k], s1);
       mc_xsum_add(&st->sum2[k], s2);
     }
   }
+  for (int t = 0; t < spec->nsens; t++)
+    if (spec->sens[t].kind == MC_SENS_SERIES) {
+      const double *x = w->grid + (size_t)(spec->sens[t].id * ny + spec->sens[t].year) * MC_BLOCK;
+      for (int i = 0; i < n; i++)
+        w->fA[(size_t)t * MC_BLOCK + i] = log(x[i]);
+    }
   for (int c = 0; c < spec->ncross; c++) {
     double *tau = w->tau[c];
     mc_model_crossover(m, (const double *const *)w->in, (const double *const *)w->coef, n,
                        spec->cross[c].lhs, spec->cross[c].rhs, w->grid, MC_BLOCK, w->year, tau);
+    for (int t = 0; t < spec->nsens; t++)
+      if (spec->sens[t].kind == MC_SENS_CROSSOVER && spec->sens[t].id == c)
+        for (int i = 0; i < n; i++)
+          w->fA[(size_t)t * MC_BLOCK + i] = isinf(tau[i]) ? ny - 1 : tau[i];
     uint64_t *yc = st->year_counts + (size_t)c * ny;
     uint64_t *h = st->tau_hist + (size_t)c * st->ntau;
     for (int i = 0; i < n; i++) {
@@ -498,6 +785,8 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
   if (opts && opts->sink)
     MC_CHECK(opts->sink(opts->sink_ctx, first, n, (const double *const *)w->in,
                         (const double *const *)w->tau, e));
+  if (spec->nsens)
+    sens_block(spec, smp, m, st, w, b, n);
   st->done[b >> 3] |= (uint8_t)(1u << (b & 7));
 cleanup:
   return rc;
@@ -587,9 +876,17 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   mc_model m;
   mc_model_init(&m, spec);
 
+  if (spec->stop_se > 0 && opts->part_n > 1) {
+    rc = mc_err_set(e, MC_EINPUT,
+                    "sampling.stop_when: where a run stops depends on the samples in order, "
+                    "which part %d/%d alone cannot see; run the whole job (without --part), or "
+                    "drop stop_when and give sampling.samples",
+                    opts->part_k, opts->part_n);
+    return mc_engine_agree(rc, e, comm);
+  }
   rc = mc_sampler_init(&smp, spec, e);
   if (rc == MC_OK)
-    rc = workspace_alloc(&w, st->ny, spec->ncross, e);
+    rc = workspace_alloc(&w, st->ny, spec->ncross, spec->nsens, e);
   uint64_t b0, b1;
   mc_engine_part_blocks(st->nblocks, opts->part_k, opts->part_n, &b0, &b1);
   uint64_t ntodo = 0;
@@ -613,68 +910,120 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
     if (mc_stats_block_done(st, b))
       done_before += end - b * MC_BLOCK;
   }
-  uint64_t rounds = (ntodo + (uint64_t)size - 1) / (uint64_t)size;
+  /* With sampling.stop_when the blocks go in stages ending after
+   * MC_STOP_FIRST_BLOCKS * 2^j blocks; after each stage every rank sees the
+   * same crossover counts of the same prefix of blocks, so all take the same
+   * decision, for any rank count. No block past a stage's end is started
+   * before its check, so a checkpoint holding such a block (a resumed run)
+   * shows that check failed already: it is not repeated. */
+  int staged = spec->stop_se > 0;
+  uint64_t done_end = 0; /* 1 + the last block done before this run */
+  for (uint64_t b = 0; b < st->nblocks; b++)
+    if (mc_stats_block_done(st, b))
+      done_end = b + 1;
+  uint64_t stage_end = b1, stopped = 0;
+  if (staged && stage_end > MC_STOP_FIRST_BLOCKS)
+    stage_end = MC_STOP_FIRST_BLOCKS;
   double t0 = now_s(), last_ckpt = t0, last_prog = t0;
-  /* Ranks agree every MC_SYNC_ROUNDS rounds of blocks, and after the last, on
-   * flags: [0] stop requested, [1] checkpoint due, [2] progress due, [3] a rank
-   * failed (it then processes no more blocks, and its message ends every rank). */
   int lrc = MC_OK;
-  for (uint64_t r = 0; r < rounds; r++) {
-    uint64_t j = r * (uint64_t)size + (uint64_t)rank;
-    if (j < ntodo && lrc == MC_OK)
-      lrc = process_block(spec, &smp, &m, st, &w, todo[j], opts, e);
-    if ((r + 1) % MC_SYNC_ROUNDS != 0 && r + 1 != rounds)
-      continue;
-    int flags[4] = {opts->stop && *opts->stop ? 1 : 0, 0, 0, lrc != MC_OK};
-    if (rank == 0) {
-      double t = now_s();
-      if (opts->checkpoint && opts->checkpoint_interval > 0 &&
-          t - last_ckpt >= opts->checkpoint_interval)
-        flags[1] = 1;
-      double every = opts->progress == 2 ? 0.5 : opts->progress_interval;
-      if (opts->progress && t - last_prog >= every)
-        flags[2] = 1;
-    }
-    MPI_Allreduce(MPI_IN_PLACE, flags, 4, MPI_INT, MPI_MAX, comm);
-    if (flags[3]) {
-      rc = mc_engine_agree(lrc, e, comm);
-      goto cleanup;
-    }
-    uint64_t done_now = done_before;
-    {
-      uint64_t blocks = (r + 1) * (uint64_t)size;
-      if (blocks > ntodo)
-        blocks = ntodo;
-      uint64_t approx = blocks * MC_BLOCK;
-      done_now =
-          done_before + (approx < part_samples - done_before ? approx : part_samples - done_before);
-    }
-    if (flags[0] || flags[1]) {
-      if ((rc = checkpoint_now(spec, st, opts, comm, e)))
-        goto cleanup;
-      last_ckpt = now_s();
-      if (rank == 0 && opts->progress)
-        fprintf(stderr, "%scheckpoint written at %llu / %llu samples\n",
-                opts->progress == 2 ? "\n" : "", (unsigned long long)done_now,
-                (unsigned long long)part_samples);
-      if (flags[0]) {
-        rc = mc_err_set(e, MC_ESIGNAL,
-                        "stopped by a signal at %llu of %llu samples; the checkpoint holds them: "
-                        "run again with --resume to continue",
-                        (unsigned long long)done_now, (unsigned long long)part_samples);
+  uint64_t j0 = 0;
+  for (;;) {
+    uint64_t j1 = j0;
+    while (j1 < ntodo && todo[j1] < stage_end)
+      j1++;
+    uint64_t rounds = (j1 - j0 + (uint64_t)size - 1) / (uint64_t)size;
+    /* Ranks agree every MC_SYNC_ROUNDS rounds of blocks, and after the last,
+     * on flags: [0] stop requested, [1] checkpoint due, [2] progress due, [3]
+     * a rank failed (it then processes no more blocks, and its message ends
+     * every rank). */
+    for (uint64_t r = 0; r < rounds; r++) {
+      uint64_t j = j0 + r * (uint64_t)size + (uint64_t)rank;
+      if (j < j1 && lrc == MC_OK)
+        lrc = process_block(spec, &smp, &m, st, &w, todo[j], opts, e);
+      if ((r + 1) % MC_SYNC_ROUNDS != 0 && r + 1 != rounds)
+        continue;
+      int flags[4] = {opts->stop && *opts->stop ? 1 : 0, 0, 0, lrc != MC_OK};
+      if (rank == 0) {
+        double t = now_s();
+        if (opts->checkpoint && opts->checkpoint_interval > 0 &&
+            t - last_ckpt >= opts->checkpoint_interval)
+          flags[1] = 1;
+        double every = opts->progress == 2 ? 0.5 : opts->progress_interval;
+        if (opts->progress && t - last_prog >= every)
+          flags[2] = 1;
+      }
+      MPI_Allreduce(MPI_IN_PLACE, flags, 4, MPI_INT, MPI_MAX, comm);
+      if (flags[3]) {
+        rc = mc_engine_agree(lrc, e, comm);
         goto cleanup;
       }
+      uint64_t done_now = done_before;
+      {
+        uint64_t blocks = j0 + (r + 1) * (uint64_t)size;
+        if (blocks > j1)
+          blocks = j1;
+        uint64_t approx = blocks * MC_BLOCK;
+        done_now = done_before +
+                   (approx < part_samples - done_before ? approx : part_samples - done_before);
+      }
+      if (flags[0] || flags[1]) {
+        if ((rc = checkpoint_now(spec, st, opts, comm, e)))
+          goto cleanup;
+        last_ckpt = now_s();
+        if (rank == 0 && opts->progress)
+          fprintf(stderr, "%scheckpoint written at %llu / %llu samples\n",
+                  opts->progress == 2 ? "\n" : "", (unsigned long long)done_now,
+                  (unsigned long long)part_samples);
+        if (flags[0]) {
+          rc = mc_err_set(e, MC_ESIGNAL,
+                          "stopped by a signal at %llu of %llu samples; the checkpoint holds "
+                          "them: run again with --resume to continue",
+                          (unsigned long long)done_now, (unsigned long long)part_samples);
+          goto cleanup;
+        }
+      }
+      if (flags[2] && rank == 0) {
+        double t = now_s();
+        progress_line(opts, done_now, part_samples, (double)(done_now - done_before) / (t - t0), 0);
+        last_prog = t;
+      }
     }
-    if (flags[2] && rank == 0) {
-      double t = now_s();
-      progress_line(opts, done_now, part_samples, (double)(done_now - done_before) / (t - t0), 0);
-      last_prog = t;
+    j0 = j1;
+    if (!staged || stage_end >= b1)
+      break;
+    if (done_end <= stage_end) {
+      size_t nc = (size_t)st->ncross * st->ny + st->ncross;
+      uint64_t *cnt = calloc(nc + 1, sizeof *cnt);
+      lrc = cnt ? MC_OK : mc_err_set(e, MC_EFAIL, "out of memory checking sampling.stop_when");
+      if ((rc = mc_engine_agree(lrc, e, comm))) {
+        free(cnt);
+        goto cleanup;
+      }
+      memcpy(cnt, st->year_counts, sizeof *cnt * st->ncross * st->ny);
+      memcpy(cnt + (size_t)st->ncross * st->ny, st->never, sizeof *cnt * st->ncross);
+      int mrc = MPI_Allreduce(MPI_IN_PLACE, cnt, (int)nc, MPI_UINT64_T, MPI_SUM, comm);
+      double worst = mc_stats_max_probability_se(cnt, cnt + (size_t)st->ncross * st->ny, st->ncross,
+                                                 st->ny, stage_end * MC_BLOCK);
+      free(cnt);
+      if ((rc = mc_engine_agree(mpi_check(mrc, "MPI_Allreduce", e), e, comm)))
+        goto cleanup;
+      if (rank == 0 && opts->progress > 0)
+        fprintf(stderr,
+                "%sstop_when: after %llu samples the largest standard error is %.3g (%s %g)\n",
+                opts->progress == 2 ? "\n" : "", (unsigned long long)(stage_end * MC_BLOCK), worst,
+                worst < spec->stop_se ? "below the target" : "target", spec->stop_se);
+      if (worst < spec->stop_se) {
+        stopped = stage_end;
+        break;
+      }
     }
+    stage_end = 2 * stage_end < b1 ? 2 * stage_end : b1;
   }
   if (rank == 0 && opts->progress) {
     double t = now_s();
-    progress_line(opts, part_samples, part_samples,
-                  t > t0 ? (double)(part_samples - done_before) / (t - t0) : 0, 1);
+    uint64_t end = stopped ? stopped * MC_BLOCK : part_samples;
+    progress_line(opts, end, stopped ? end : part_samples,
+                  t > t0 ? (double)(end - done_before) / (t - t0) : 0, 1);
   }
   {
     mc_stats *red = NULL;
@@ -688,6 +1037,8 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
       mc_stats_free(red);
       goto cleanup;
     }
+    if (red)
+      red->stop_blocks = stopped;
     *result = red;
   }
 cleanup:

@@ -24,6 +24,28 @@
 /* Version of the state layout below, stored in results files. */
 #define MC_ENGINE_FORMAT 1
 
+/* Convergence (issue 5). Percentile standard errors come from batch means:
+ * block b belongs to batch b % MC_SE_BATCHES, and each batch keeps its own
+ * sketch of every series and year, coarser than the main ones (at most
+ * MC_SE_MBITS mantissa bits: buckets 1/16 of an octave's start wide). Their
+ * memory is about 2^(MC_SE_MBITS - mbits) * MC_SE_BATCHES times the main
+ * sketches', half of it at the default accuracy (mbits 9), and flat in n
+ * like them. A batch's percentile is read with the CDF interpolated inside
+ * its bucket (mc_sketch_quantile_interp), so it moves with the data rather
+ * than in bucket steps: its batch-to-batch spread is the spread of the CDF
+ * at the percentile over the bucket's mean density, which misses the local
+ * density only to second order in the bucket width. The standard error is
+ * the batch percentiles' standard deviation over sqrt(MC_SE_BATCHES). */
+#define MC_SE_BATCHES 16
+#define MC_SE_MBITS   4
+/* Sensitivity confidence intervals: batch b % MC_SENS_BATCHES. */
+#define MC_SENS_BATCHES 32
+/* Exact sums per target and batch for k analysed parameters, with f the
+ * target minus its shift K: sum fA, sum fA^2, sum fB, sum fB^2, then per
+ * parameter j: sum fB (fABj - fA) (Saltelli 2010), sum (fA - fABj)^2
+ * (Jansen 1999). */
+#define MC_SENS_NSUM(k) (4 + 2 * (k))
+
 /* The complete state of a (partial) run. Owns all its arrays. */
 typedef struct mc_stats {
   int ny;           /* grid years */
@@ -43,6 +65,20 @@ typedef struct mc_stats {
   uint64_t *never;       /* [ncross] */
   int64_t ntau;          /* bins of each crossing-time histogram */
   uint64_t *tau_hist;    /* [ncross * ntau] */
+
+  int bmbits;         /* batch sketches' mantissa bits: min(mbits, MC_SE_MBITS) */
+  mc_sketch *bseries; /* [MC_SE_BATCHES * MC_NSERIES * ny], index (g * MC_NSERIES + s) * ny + y */
+
+  /* sampling.stop_when: the run stopped after blocks [0, stop_blocks) had
+   * every crossover probability's standard error below the target; 0 while
+   * running, for a checkpoint, and for a run that went to the cap. */
+  uint64_t stop_blocks;
+
+  int nsens;                     /* sensitivity targets (spec->nsens) */
+  int sens_k;                    /* analysed parameters */
+  int sens_par[MC_NPARAM];       /* their ids (mc_spec_sens_params) */
+  double sens_shift[MC_MAXSENS]; /* K per target: its value at the parameters' medians */
+  mc_xsum *sens; /* [MC_SENS_BATCHES * nsens * MC_SENS_NSUM(sens_k)], (g * nsens + t) * nsum + q */
 } mc_stats;
 
 /* Allocates an empty state for spec. */
@@ -59,6 +95,21 @@ int mc_stats_reduce(const mc_stats *st, mc_stats *root_out, int root, MPI_Comm c
 
 /* Samples covered by the done blocks. */
 uint64_t mc_stats_done_samples(const mc_stats *st);
+
+/* Samples covered by the done blocks b with b % nbatches == g. */
+uint64_t mc_stats_batch_samples(const mc_stats *st, int nbatches, int g);
+
+/* 1 when st holds every block its run covers: all blocks, or for a run
+ * stopped by sampling.stop_when those before stop_blocks. */
+int mc_stats_complete(const mc_stats *st);
+
+/* Every sketch of the state in one list (series, parameters, batch
+ * sketches) and every exact sum (sum1, sum2, sensitivity sums): for code
+ * that moves whole states (reduction, files). */
+int mc_stats_nsketch(const mc_stats *st);
+mc_sketch *mc_stats_sketch(mc_stats *st, int k);
+int mc_stats_nxsum(const mc_stats *st);
+mc_xsum *mc_stats_xsum(mc_stats *st, int k);
 static inline int mc_stats_block_done(const mc_stats *st, uint64_t b) {
   return (st->done[b >> 3] >> (b & 7)) & 1;
 }
@@ -71,6 +122,31 @@ double mc_stats_param_percentile(const mc_stats *st, int param, double p);
 /* Quantile p of the crossing time tau (years since the base year, censored
  * samples counted as +inf); NaN where it falls on a censored sample. */
 double mc_stats_time_quantile(const mc_stats *st, int cross, double p);
+
+/* Standard error of mc_stats_series_percentile by batch means (see
+ * MC_SE_BATCHES); NaN when a batch is empty or the batch sketches do not
+ * hold every sample (a state written before they existed). */
+double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p);
+
+/* The Monte Carlo standard error sqrt(p (1 - p) / n) of a probability
+ * estimated from k of n samples. */
+double mc_stats_probability_se(uint64_t k, uint64_t n);
+
+/* The largest standard error of any crossover probability: of each year's
+ * probability, each year's cumulative probability and the probability of no
+ * crossover, over every crossover (the sampling.stop_when criterion). */
+double mc_stats_max_probability_se(const uint64_t *year_counts, const uint64_t *never, int ncross,
+                                   int ny, uint64_t n);
+
+/* Sobol' indices of sensitivity target t over the st->sens_k analysed
+ * parameters: first[j] (Saltelli 2010, with the target shifted by its value
+ * at the medians), total[j] (Jansen 1999), and 95% confidence intervals
+ * first_ci[2j], first_ci[2j+1] (likewise total_ci) from the
+ * MC_SENS_BATCHES batch estimates (mean +- t(0.975, G-1) sd / sqrt(G), G
+ * non-empty batches). NaN where undefined (no samples, zero variance,
+ * non-finite targets; CIs with fewer than 2 batches). */
+void mc_stats_sensitivity(const mc_stats *st, int t, double *first, double *total, double *first_ci,
+                          double *total_ci);
 
 /* Blocks [*first, *last) of part k of n (1 <= k <= n). */
 void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint64_t *last);

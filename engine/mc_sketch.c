@@ -93,6 +93,46 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
   return MC_OK;
 }
 
+/* Bounds [lo, hi) of a positive bucket, as mc_sketch_bucket_value. */
+static void bucket_bounds(const mc_sketch *s, int64_t index, double *lo, double *hi) {
+  int m = s->mbits, sh = 52 - m;
+  uint64_t lb = (uint64_t)index << sh;
+  int ef = (int)(lb >> 52);
+  double step = ldexp(1.0, -m);
+  double j = (double)((lb & MANT_MASK) >> sh);
+  double a = ef == 0 ? j * step : 1.0 + j * step;
+  int e = ef == 0 ? -1022 : ef - 1023;
+  *lo = ldexp(a, e);
+  *hi = ldexp(a + step, e);
+}
+
+double mc_sketch_quantile_interp(const mc_sketch *s, double p) {
+  uint64_t n = mc_sketch_count(s);
+  if (n == 0 || !(p > 0.0 && p < 100.0))
+    return NAN;
+  double r = p * (double)n / 100.0, seen = 0, lo, hi;
+  for (int64_t i = s->neg.len - 1; i >= 0; i--) {
+    double c = (double)s->neg.counts[i];
+    if (c > 0 && seen + c >= r) {
+      bucket_bounds(s, s->neg.lo + i, &lo, &hi);
+      return -(hi - (r - seen) / c * (hi - lo));
+    }
+    seen += c;
+  }
+  if (s->zero > 0 && seen + (double)s->zero >= r)
+    return 0.0;
+  seen += (double)s->zero;
+  for (int64_t i = 0; i < s->pos.len; i++) {
+    double c = (double)s->pos.counts[i];
+    if (c > 0 && seen + c >= r) {
+      bucket_bounds(s, s->pos.lo + i, &lo, &hi);
+      return lo + (r - seen) / c * (hi - lo);
+    }
+    seen += c;
+  }
+  return NAN; /* not reached: the counts sum to n */
+}
+
 int64_t mc_sketch_index(const mc_sketch *s, double absx) {
   return (int64_t)((dbits(absx) & ABS_MASK) >> (52 - s->mbits));
 }

@@ -58,6 +58,13 @@ uint64_t mc_sketch_count(const mc_sketch *s);
  * accuracy 2^-(m+1) of it, and exactly 0 when it is 0. NaN when empty. */
 double mc_sketch_quantile(const mc_sketch *s, double p);
 
+/* The percentile p (percent, in (0, 100)) read with the CDF interpolated
+ * linearly inside each bucket: the value at continuous rank p n / 100 when
+ * the bucket's values are spread evenly over [L, U). Varies continuously
+ * with the counts (no steps of a bucket's width), for standard errors from
+ * batches of coarse sketches (mc_stats_series_percentile_se). NaN when empty. */
+double mc_sketch_quantile_interp(const mc_sketch *s, double p);
+
 /* The index of a value's bucket in its store (|x| for negatives). */
 int64_t mc_sketch_index(const mc_sketch *s, double absx);
 
