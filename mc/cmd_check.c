@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mc_engine.h"
 #include "mc_job.h"
 
 static const char usage[] =
@@ -45,6 +46,11 @@ static void print_job(const mc_job *job) {
   printf("grid:        %d to %d (%d years)\n", s->base_year, s->horizon_year, mc_spec_nyears(s));
   printf("sampling:    %s, %llu samples, seed %llu\n", mc_method_names[s->method],
          (unsigned long long)s->samples, (unsigned long long)s->seed);
+  if (s->stop_se > 0)
+    printf("stop_when:   every crossover probability's standard error below %g, checked after "
+           "%d, %d, %d, ... blocks of %d samples (samples is the cap)\n",
+           s->stop_se, MC_STOP_FIRST_BLOCKS, 2 * MC_STOP_FIRST_BLOCKS, 4 * MC_STOP_FIRST_BLOCKS,
+           MC_BLOCK);
 
   char written[MC_NPARAM][320];
   int dwidth = (int)strlen("distribution");
@@ -118,6 +124,16 @@ static void print_job(const mc_job *job) {
     printf("%s%g", i ? ", " : "", s->pct[i]);
   printf("\n  relative_accuracy: %g\n", s->rel_acc);
   printf("  samples: %s\n", s->samples_out ? "true (per-sample values are written)" : "false");
+  if (s->nsens) {
+    int par[MC_NPARAM], k = mc_spec_sens_params(s, par);
+    printf("\nsensitivity: first-order and total Sobol' indices of");
+    for (int i = 0; i < s->nsens; i++)
+      printf("%s %s", i ? "," : "", s->sens[i].name);
+    printf("\n  over the %d non-constant parameters:", k);
+    for (int j = 0; j < k; j++)
+      printf("%s %s", j ? "," : "", mc_params[par[j]].key);
+    printf("\n  cost: %d model evaluations per sample (k + 2)\n", k + 2);
+  }
   printf("\nthe job is valid\n");
 }
 
