@@ -21,24 +21,28 @@ static const char merge_usage[] =
     "Refused (exit 2, nothing written): parts of different jobs, seeds, sample\n"
     "counts or engine formats; duplicate or overlapping parts; an incomplete set,\n"
     "unless --allow-missing, when the result's root attribute `missing` lists the\n"
-    "sample ranges it lacks. Per-sample datasets (/samples) are not merged.\n"
+    "sample ranges it lacks; a run stopped by sampling.stop_when together with any\n"
+    "other file (it is complete in itself). Per-sample datasets (/samples) are not\n"
+    "merged.\n"
     "\n"
     "  -o, --output OUT.h5   the merged file (an existing one needs --force)\n"
     "      --allow-missing   merge an incomplete set of parts\n"
     "      --force           overwrite OUT.h5\n";
 
-/* Appends the missing sample ranges of st to buf. Returns the count of blocks missing. */
+/* Appends the missing sample ranges of st to buf. Returns the count of blocks
+ * missing: of all blocks, or for a run stopped by sampling.stop_when of those
+ * before its stop point. */
 static uint64_t describe_missing(const mc_stats *st, char *buf, size_t len) {
-  uint64_t nmiss = 0;
+  uint64_t nmiss = 0, end = st->stop_blocks ? st->stop_blocks : st->nblocks;
   size_t at = 0;
   buf[0] = '\0';
-  for (uint64_t b = 0; b < st->nblocks;) {
+  for (uint64_t b = 0; b < end;) {
     if (mc_stats_block_done(st, b)) {
       b++;
       continue;
     }
     uint64_t a = b;
-    while (b < st->nblocks && !mc_stats_block_done(st, b))
+    while (b < end && !mc_stats_block_done(st, b))
       b++;
     nmiss += b - a;
     uint64_t s0 = a * MC_BLOCK, s1 = b * MC_BLOCK < st->samples ? b * MC_BLOCK : st->samples;

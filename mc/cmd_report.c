@@ -1,5 +1,6 @@
 /* crossover report: the numbers a person reads, from a results file. */
 #include <getopt.h>
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,21 +80,103 @@ static void design_note(const mc_spec *a, const mc_spec *b) {
   const mc_spec *s = a->method != MC_METHOD_MC ? a : b;
   if (s->method == MC_METHOD_MC)
     return;
-  printf("Sampling method %s: the standard errors are the formulas for independent\n"
-         "samples; Latin hypercube and scrambled Sobol' designs are usually more precise\n"
-         "than that, by an amount the counts do not tell. Runs with different seeds\n"
-         "measure it.\n",
+  printf("Sampling method %s: the standard errors are those of independent samples\n"
+         "(probabilities: sqrt(p(1-p)/n); percentiles: batches of blocks taken as\n"
+         "independent runs); Latin hypercube and scrambled Sobol' designs are usually more\n"
+         "precise than that, by an amount the counts do not tell. Runs with different\n"
+         "seeds measure it.\n",
          mc_method_names[s->method]);
+}
+
+/* What the sample count means: "" for a complete run, else a parenthesis. */
+static const char *samples_note(const mc_spec *s, const mc_stats *st, char *buf, size_t len) {
+  if (st->stop_blocks && mc_stats_complete(st))
+    snprintf(buf, len,
+             " (stopped by sampling.stop_when: every crossover probability's standard error "
+             "below %g; cap %llu)",
+             s->stop_se, (unsigned long long)s->samples);
+  else if (!mc_stats_complete(st))
+    snprintf(buf, len, " (incomplete: a checkpoint or partial merge)");
+  else
+    buf[0] = '\0';
+  return buf;
+}
+
+/* Sensitivity target t's indices, and the order of the parameters by total
+ * index, largest first (NaN last). */
+typedef struct sens_result {
+  double first[MC_NPARAM], total[MC_NPARAM], first_ci[2 * MC_NPARAM], total_ci[2 * MC_NPARAM];
+  int order[MC_NPARAM];
+} sens_result;
+
+static void sens_get(const mc_stats *st, int t, sens_result *r) {
+  mc_stats_sensitivity(st, t, r->first, r->total, r->first_ci, r->total_ci);
+  for (int j = 0; j < st->sens_k; j++)
+    r->order[j] = j;
+  for (int i = 1; i < st->sens_k; i++)
+    for (int j = i; j > 0; j--) {
+      double a = r->total[r->order[j - 1]], b = r->total[r->order[j]];
+      if (!(isnan(a) || (!isnan(b) && b > a)))
+        break;
+      int x = r->order[j];
+      r->order[j] = r->order[j - 1];
+      r->order[j - 1] = x;
+    }
+}
+
+static const char *sens_meaning(const mc_sens_target *t) {
+  return t->kind == MC_SENS_SERIES ? "natural log of the series in that year"
+                                   : "crossing time; no crossing counts as the horizon";
+}
+
+/* The sensitivity section, text (md 0) or markdown (md 1). */
+static void report_sensitivity(const mc_spec *s, const mc_stats *st, int md) {
+  if (!st->nsens)
+    return;
+  uint64_t n = mc_stats_done_samples(st);
+  if (md)
+    printf("\n## Sensitivity: Sobol' indices\n\n");
+  else
+    printf("\nSensitivity: Sobol' indices (first-order and total, 95%% confidence intervals)\n");
+  printf("%s%llu samples x %d model evaluations (k + 2, k = %d parameters). First order:%s"
+         "Saltelli 2010; total: Jansen 1999; intervals from %d batches of blocks. Largest\n%s"
+         "total first.\n",
+         md ? "" : "  ", (unsigned long long)n, st->sens_k + 2, st->sens_k, md ? " " : "\n  ",
+         MC_SENS_BATCHES, md ? "" : "  ");
+  for (int t = 0; t < st->nsens; t++) {
+    sens_result r;
+    sens_get(st, t, &r);
+    if (md)
+      printf("\n### `%s` (%s)\n\n| Parameter | First order | 95%% CI | Total | 95%% CI |\n"
+             "|---|---:|---:|---:|---:|\n",
+             s->sens[t].name, sens_meaning(&s->sens[t]));
+    else
+      printf("  %s (%s)\n    %-28s %-24s %s\n", s->sens[t].name, sens_meaning(&s->sens[t]),
+             "parameter", "first order", "total");
+    for (int i = 0; i < st->sens_k; i++) {
+      int j = r.order[i];
+      const char *key = mc_params[st->sens_par[j]].key;
+      if (md)
+        printf("| %s | %.4f | [%.4f, %.4f] | %.4f | [%.4f, %.4f] |\n", key, r.first[j],
+               r.first_ci[2 * j], r.first_ci[2 * j + 1], r.total[j], r.total_ci[2 * j],
+               r.total_ci[2 * j + 1]);
+      else
+        printf("    %-28s %6.3f [%6.3f, %6.3f]   %6.3f [%6.3f, %6.3f]\n", key, r.first[j],
+               r.first_ci[2 * j], r.first_ci[2 * j + 1], r.total[j], r.total_ci[2 * j],
+               r.total_ci[2 * j + 1]);
+    }
+  }
 }
 
 static void report_text(const char *path, const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
+  char note[256];
   printf("%s: scenario %s\n", path, s->scenario);
   printf("  %llu samples%s, seed %llu, %s sampling, grid %d-%d\n", (unsigned long long)n,
-         n == s->samples ? "" : " (incomplete: a checkpoint or partial merge)",
-         (unsigned long long)s->seed, mc_method_names[s->method], s->base_year, s->horizon_year);
+         samples_note(s, st, note, sizeof note), (unsigned long long)s->seed,
+         mc_method_names[s->method], s->base_year, s->horizon_year);
   if (job->description[0])
     printf("  %s\n", job->description);
   for (int c = 0; c < s->ncross; c++) {
@@ -123,7 +206,7 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
       printf("  %-6d %-14.4f %-10.4f %-12.4f\n", s->base_year + y, p, sqrt(p * (1 - p) / n), py);
     }
   }
-  printf("\nSeries: median [5%%, 95%%]\n");
+  printf("\nSeries: median +- its standard error [5%%, 95%%]\n");
   for (int sr = 0; sr < MC_NSERIES; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
@@ -131,18 +214,24 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
     for (int y = 0; y < ny; y++) {
       if (!shown_year(s, y))
         continue;
-      printf("    %d  %-11.4g [%.4g, %.4g]", s->base_year + y,
-             mc_stats_series_percentile(st, sr, y, 50), mc_stats_series_percentile(st, sr, y, 5),
-             mc_stats_series_percentile(st, sr, y, 95));
+      char se[32];
+      double v = mc_stats_series_percentile_se(st, sr, y, 50);
+      snprintf(se, sizeof se, isfinite(v) ? "%.2g" : "n/a", v);
+      printf("    %d  %-11.4g +- %-9s [%.4g, %.4g]", s->base_year + y,
+             mc_stats_series_percentile(st, sr, y, 50), se,
+             mc_stats_series_percentile(st, sr, y, 5), mc_stats_series_percentile(st, sr, y, 95));
       uint64_t nf = st->series[sr * ny + y].nonfinite;
       if (nf)
         printf("  (%llu non-finite values excluded)", (unsigned long long)nf);
       printf("\n");
     }
   }
+  report_sensitivity(s, st, 0);
   printf("\nBands are within relative accuracy %g of the exact sample percentiles; crossing "
-         "years within %.5f yr.\n",
-         s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+         "years within %.5f yr.\nA percentile's standard error comes from %d batches of blocks "
+         "(batch means).\n",
+         s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS),
+         MC_SE_BATCHES);
   design_note(s, s);
 }
 
@@ -183,9 +272,29 @@ static void report_csv(const mc_job *job, const mc_stats *st) {
       if (!shown_year(s, y))
         continue;
       static const double pp[3] = {5, 50, 95};
-      for (int i = 0; i < 3; i++)
-        printf("series,%s,%d,p%g,%.10g,\n", mc_series[sr].name, s->base_year + y, pp[i],
+      for (int i = 0; i < 3; i++) {
+        double se = mc_stats_series_percentile_se(st, sr, y, pp[i]);
+        printf("series,%s,%d,p%g,%.10g,", mc_series[sr].name, s->base_year + y, pp[i],
                mc_stats_series_percentile(st, sr, y, pp[i]));
+        if (isfinite(se))
+          printf("%.6g", se);
+        printf("\n");
+      }
+    }
+  }
+  /* Sobol' indices: the standard error column is the batch-means one, the
+   * confidence interval's half-width over its t quantile */
+  double tq = gsl_cdf_tdist_Pinv(0.975, MC_SENS_BATCHES - 1);
+  for (int t = 0; t < st->nsens; t++) {
+    sens_result r;
+    sens_get(st, t, &r);
+    for (int i = 0; i < st->sens_k; i++) {
+      int j = r.order[i];
+      const char *key = mc_params[st->sens_par[j]].key;
+      printf("sensitivity,%s,,first_order.%s,%.6g,%.3g\n", s->sens[t].name, key, r.first[j],
+             (r.first_ci[2 * j + 1] - r.first_ci[2 * j]) / 2 / tq);
+      printf("sensitivity,%s,,total.%s,%.6g,%.3g\n", s->sens[t].name, key, r.total[j],
+             (r.total_ci[2 * j + 1] - r.total_ci[2 * j]) / 2 / tq);
     }
   }
 }
@@ -201,6 +310,9 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   printf("  \"seed\": %llu,\n  \"sampling_method\": \"%s\",\n  \"base_year\": %d,\n"
          "  \"horizon_year\": %d,\n",
          (unsigned long long)s->seed, mc_method_names[s->method], s->base_year, s->horizon_year);
+  printf("  \"complete\": %s,\n  \"stopped_early\": %s,\n",
+         mc_stats_complete(st) ? "true" : "false",
+         st->stop_blocks && mc_stats_complete(st) ? "true" : "false");
   printf("  \"crossovers\": {");
   for (int c = 0; c < s->ncross; c++) {
     printf("%s\n    \"%s\": {\"lhs\": \"%s\", \"rhs\": \"%s\", ", c ? "," : "", s->cross[c].name,
@@ -244,11 +356,49 @@ static void report_json(const mc_job *job, const mc_stats *st) {
       json_num(mc_stats_series_percentile(st, sr, y, 95));
       printf(", \"mean\": ");
       json_num(mc_stats_series_mean(st, sr, y));
+      static const double pp[3] = {5, 50, 95};
+      for (int i = 0; i < 3; i++) {
+        printf(", \"p%g_se\": ", pp[i]);
+        json_num(mc_stats_series_percentile_se(st, sr, y, pp[i]));
+      }
       printf("}");
     }
     printf("]}");
   }
-  printf("\n  }\n}\n");
+  printf("\n  }");
+  if (st->nsens) {
+    printf(",\n  \"sensitivity\": {");
+    for (int t = 0; t < st->nsens; t++) {
+      sens_result r;
+      sens_get(st, t, &r);
+      printf("%s\n    ", t ? "," : "");
+      json_str(s->sens[t].name);
+      printf(": {\"parameters\": [");
+      for (int i = 0; i < st->sens_k; i++)
+        printf("%s\"%s\"", i ? ", " : "", mc_params[st->sens_par[r.order[i]]].key);
+      const char *names[4] = {"first_order", "total", "first_order_ci", "total_ci"};
+      for (int q = 0; q < 4; q++) {
+        printf("],\n      \"%s\": [", names[q]);
+        for (int i = 0; i < st->sens_k; i++) {
+          int j = r.order[i];
+          printf("%s", i ? ", " : "");
+          if (q < 2) {
+            json_num(q ? r.total[j] : r.first[j]);
+          } else {
+            const double *ci = q == 2 ? r.first_ci : r.total_ci;
+            printf("[");
+            json_num(ci[2 * j]);
+            printf(", ");
+            json_num(ci[2 * j + 1]);
+            printf("]");
+          }
+        }
+      }
+      printf("]}");
+    }
+    printf("\n  }");
+  }
+  printf("\n}\n");
 }
 
 /* Compact number for tables: 5.48e+28 -> "5.48e28", 93.56 -> "93.6". */
@@ -294,8 +444,8 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
   printf("# Crossover report: %s\n\n", s->scenario);
   printf("| | |\n|---|---|\n");
   printf("| results file | `%s` |\n", path);
-  printf("| samples | %llu%s |\n", (unsigned long long)n,
-         n == s->samples ? "" : " (incomplete: a checkpoint or partial merge)");
+  char note[256];
+  printf("| samples | %llu%s |\n", (unsigned long long)n, samples_note(s, st, note, sizeof note));
   printf("| sampling | %s, seed %llu |\n", mc_method_names[s->method], (unsigned long long)s->seed);
   printf("| grid | %d-%d |\n", s->base_year, s->horizon_year);
   if (job->description[0]) {
@@ -326,7 +476,7 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
              (double)k / n);
     }
   }
-  printf("\n## Series: median [5%%, 95%%]\n\n| Series (unit) |");
+  printf("\n## Series: median +- its standard error [5%%, 95%%]\n\n| Series (unit) |");
   for (int y = 0; y < ny; y++)
     if (shown_year(s, y))
       printf(" %d |", s->base_year + y);
@@ -342,18 +492,20 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
     for (int y = 0; y < ny; y++) {
       if (!shown_year(s, y))
         continue;
-      char m[32], a[32], b[32];
+      char m[32], a[32], b[32], se[32];
       fmt_num(mc_stats_series_percentile(st, sr, y, 50), m, sizeof m);
+      fmt_num(mc_stats_series_percentile_se(st, sr, y, 50), se, sizeof se);
       fmt_num(mc_stats_series_percentile(st, sr, y, 5), a, sizeof a);
       fmt_num(mc_stats_series_percentile(st, sr, y, 95), b, sizeof b);
-      printf(" %s [%s, %s] |", m, a, b);
+      printf(" %s +- %s [%s, %s] |", m, se, a, b);
     }
     printf("\n");
   }
+  report_sensitivity(s, st, 1);
   printf("\nProbabilities are exact counts over the %llu samples; s.e. = sqrt(p(1-p)/n). "
-         "Bands are within relative accuracy %g of the exact sample percentiles; crossing "
-         "years within %.5f yr.\n",
-         (unsigned long long)n, s->rel_acc,
+         "Bands are within relative accuracy %g of the exact sample percentiles, and a "
+         "median's s.e. comes from %d batches of blocks; crossing years within %.5f yr.\n",
+         (unsigned long long)n, s->rel_acc, MC_SE_BATCHES,
          0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
   if (s->method != MC_METHOD_MC)
     printf("\n");
