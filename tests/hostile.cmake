@@ -1,0 +1,12 @@
+# Hostile inputs and environment faults (issue 8): damaged, truncated, foreign,
+# newer-format and missing results files given to report, merge, plot and
+# run --resume; unwritable outputs, missing or directory job files, a full
+# disk, and a rank failing mid-run; each must fail cleanly, writing nothing.
+set(MC_HOSTILE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/hostile)
+foreach(cmd report merge plot resume)
+  add_test(NAME hostile_results_${cmd}
+           COMMAND bash ${MC_HOSTILE_DIR}/results.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                   ${PYTHON3_DEBIAN} ${cmd})
+  set_tests_properties(hostile_results_${cmd} PROPERTIES ENVIRONMENT "${MC_TEST_ENV}"
+                       LABELS hostile TIMEOUT 900)
+endforeach()
