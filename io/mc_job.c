@@ -522,7 +522,7 @@ static int load_sampling(ctx *c, const yaml_node_t *v) {
   mc_spec *s = &c->job->spec;
   const yaml_node_t *n, *stop;
   if ((n = lookup(c, v, "samples", NULL)) &&
-      (rc = get_uint(c, n, "sampling.samples", 1, UINT64_MAX, &s->samples)))
+      (rc = get_uint(c, n, "sampling.samples", 1, MC_JOB_MAX_SAMPLES, &s->samples)))
     return rc;
   if ((n = lookup(c, v, "seed", NULL)) &&
       (rc = get_uint(c, n, "sampling.seed", 0, UINT64_MAX, &s->seed)))

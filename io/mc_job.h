@@ -8,6 +8,10 @@
 
 #include "mc_spec.h"
 
+/* The most samples a job may ask for (2^53: every count is exact in a double
+ * and the block arithmetic is far from overflow). */
+#define MC_JOB_MAX_SAMPLES ((uint64_t)1 << 53)
+
 /* A parameter's value as the user wrote it, for `check` and messages. */
 typedef struct mc_job_param {
   char written[256]; /* e.g. "2.0 to 3.5" or "{dist: lognormal, p5: 2e28, p95: 1.5e29}" */

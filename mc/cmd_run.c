@@ -214,8 +214,9 @@ int mc_cmd_run(int argc, char **argv) {
     job_loaded = 1;
   if (rc == MC_OK && samples_s) {
     uint64_t n;
-    if (parse_u64(samples_s, &n) || n < 1)
-      rc = mc_err_set(e, MC_EINPUT, "--samples wants a positive integer, got '%s'", samples_s);
+    if (parse_u64(samples_s, &n) || n < 1 || n > MC_JOB_MAX_SAMPLES)
+      rc = mc_err_set(e, MC_EINPUT, "--samples wants an integer in [1, %llu], got '%s'",
+                      (unsigned long long)MC_JOB_MAX_SAMPLES, samples_s);
     else
       job.spec.samples = n;
   }
