@@ -739,9 +739,9 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
     for (int y = 0; y < ny; y++) {
       int k = s * ny + y;
       const double *x = w->grid + (size_t)k * MC_BLOCK;
-      MC_CHECK(mc_sketch_add(&st->series[k], x, n, e));
       int g = (int)(b % MC_SE_BATCHES);
-      MC_CHECK(mc_sketch_add(&st->bseries[((size_t)g * MC_NSERIES + s) * ny + y], x, n, e));
+      MC_CHECK(mc_sketch_add2(&st->series[k], &st->bseries[((size_t)g * MC_NSERIES + s) * ny + y],
+                              x, n, e));
       double s1, s2;
       mc_engine_block_moments(x, n, st->shift[k], &s1, &s2);
       mc_xsum_add(&st->sum1[k], s1);

@@ -291,3 +291,25 @@ double mc_sketch_quantile(const mc_sketch *s, double p) {
   }
   return NAN; /* not reached: the counts sum to n */
 }
+
+int mc_sketch_add2(mc_sketch *s, mc_sketch *t, const double *x, int64_t n, mc_err *e) {
+  const int sh = 52 - s->mbits, th = 52 - t->mbits;
+  if (n <= 0)
+    return MC_OK;
+  uint64_t *restrict c = s->pos.counts, *restrict d = t->pos.counts;
+  const int64_t lo = s->pos.lo, tlo = t->pos.lo;
+  const uint64_t len = (uint64_t)s->pos.len, tlen = (uint64_t)t->pos.len;
+  int64_t i = 0;
+  for (; i < n; i++) {
+    uint64_t b = dbits(x[i]);
+    uint64_t k = (b >> sh) - (uint64_t)lo, kt = (b >> th) - (uint64_t)tlo;
+    if (!(b - 1 < EXP_MASK - 1 && k < len && kt < tlen))
+      break;
+    c[k]++;
+    d[kt]++;
+  }
+  if (i == n)
+    return MC_OK;
+  int rc = add_general(s, x + i, n - i, e);
+  return rc != MC_OK ? rc : add_general(t, x + i, n - i, e);
+}

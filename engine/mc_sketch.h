@@ -47,6 +47,10 @@ void mc_sketch_free(mc_sketch *s);
 /* Adds n values. May grow the stores: MC_EFAIL on out of memory. */
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e);
 
+/* Adds n values to two sketches at once (as mc_sketch_add on each; one pass
+ * in the common case). */
+int mc_sketch_add2(mc_sketch *s, mc_sketch *t, const double *x, int64_t n, mc_err *e);
+
 /* Adds src's counts into dst (same mbits, else MC_EINPUT). */
 int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e);
 
