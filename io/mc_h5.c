@@ -198,6 +198,47 @@ static int dset1(hid_t loc, const char *name, hid_t type, hsize_t n, const void 
   return dset(loc, name, type, 1, &n, data, out, path, e);
 }
 
+/* A dataset of n variable-length UTF-8 strings. Its outputs_checksum item is
+ * the strings concatenated, each with its terminating NUL, as a string class
+ * item of size 0 (outputs_walk_object reads it back the same way). */
+static int dset_strings(hid_t loc, const char *name, const char *const *str, int n, hid_t *out,
+                        const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hid_t t = -1, sp = -1, d = -1;
+  char *cat = NULL;
+  hsize_t dim = (hsize_t)n;
+  size_t len = 0;
+  for (int i = 0; i < n; i++)
+    len += strlen(str[i]) + 1;
+  cat = malloc(len + 1);
+  if (!cat)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  for (size_t at = 0, i = 0; i < (size_t)n; i++) {
+    size_t l = strlen(str[i]) + 1;
+    memcpy(cat + at, str[i], l);
+    at += l;
+  }
+  H5ID(t, H5Tcopy(H5T_C_S1));
+  H5C(H5Tset_size(t, H5T_VARIABLE));
+  H5C(H5Tset_cset(t, H5T_CSET_UTF8));
+  H5ID(sp, H5Screate_simple(1, &dim, NULL));
+  H5ID(d, H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (n > 0)
+    H5C(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, str));
+  outputs_add(d, NULL, t, cat, len);
+cleanup:
+  free(cat);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (t >= 0)
+    H5Tclose(t);
+  if (rc == MC_OK && out)
+    *out = d;
+  else if (d >= 0)
+    H5Dclose(d);
+  return rc;
+}
+
 static void iso_now(char *buf, size_t len) {
   time_t t = time(NULL);
   struct tm tm;
@@ -249,11 +290,269 @@ static uint64_t state_checksum(const state_image *m) {
   return h;
 }
 
+/* ---- the convergence and sensitivity state (issue 5) ----------------------- */
+
+/* What /state holds beside the datasets above for issue 5
+ * (docs/results-format.md): the batch sketches of the percentile standard
+ * errors, packed like the main sketches; the sensitivity sums, packed like
+ * xsum; their shifts; and the stop point of sampling.stop_when. A file written
+ * before them has none: it reads with empty batch sketches (standard errors
+ * NaN) and no stop point, and its checksum is that of the datasets above. */
+typedef struct state_ext {
+  int present;
+  uint64_t stop_blocks;
+  int batches, bmbits, sens_batches, nsens, sens_k;
+  int64_t *lohi;    /* [nb, 4] */
+  uint64_t *zn;     /* [nb, 2] */
+  uint64_t *counts; /* [ncounts] */
+  int64_t *xs;      /* [nx, MC_XSUM_CHUNKS + 3] */
+  double *shift;    /* [nsens] */
+  size_t nb, ncounts, nx;
+} state_ext;
+
+static void ext_free(state_ext *x) {
+  free(x->lohi);
+  free(x->zn);
+  free(x->counts);
+  free(x->xs);
+  free(x->shift);
+  memset(x, 0, sizeof *x);
+}
+
+/* The state checksum h continued over the extension (h itself when absent). */
+static uint64_t ext_checksum(uint64_t h, const state_ext *x) {
+  if (!x->present)
+    return h;
+  int ints[5] = {x->batches, x->bmbits, x->sens_batches, x->nsens, x->sens_k};
+  fnv_bytes(&h, ints, sizeof ints);
+  fnv_bytes(&h, &x->stop_blocks, sizeof x->stop_blocks);
+  fnv_bytes(&h, x->lohi, sizeof *x->lohi * 4 * x->nb);
+  fnv_bytes(&h, x->zn, sizeof *x->zn * 2 * x->nb);
+  fnv_bytes(&h, x->counts, sizeof *x->counts * x->ncounts);
+  fnv_bytes(&h, x->xs, sizeof *x->xs * x->nx * (MC_XSUM_CHUNKS + 3));
+  fnv_bytes(&h, x->shift, sizeof *x->shift * (size_t)x->nsens);
+  return h;
+}
+
+/* Packs st's extension; the batch sketches' stores trimmed as the main ones. */
+static int ext_pack(mc_stats *st, state_ext *x, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  int k0 = MC_NSERIES * st->ny + MC_NPARAM, x0 = 2 * MC_NSERIES * st->ny;
+  x->present = 1;
+  x->stop_blocks = st->stop_blocks;
+  x->batches = MC_SE_BATCHES;
+  x->bmbits = st->bmbits;
+  x->sens_batches = MC_SENS_BATCHES;
+  x->nsens = st->nsens;
+  x->sens_k = st->sens_k;
+  x->nb = (size_t)(mc_stats_nsketch(st) - k0);
+  x->nx = (size_t)(mc_stats_nxsum(st) - x0);
+  x->lohi = malloc(sizeof *x->lohi * 4 * x->nb + 1);
+  x->zn = malloc(sizeof *x->zn * 2 * x->nb + 1);
+  x->xs = malloc(sizeof *x->xs * x->nx * (MC_XSUM_CHUNKS + 3) + 1);
+  x->shift = malloc(sizeof *x->shift * (size_t)st->nsens + 1);
+  if (!x->lohi || !x->zn || !x->xs || !x->shift)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  x->ncounts = 0;
+  for (size_t k = 0; k < x->nb; k++) {
+    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
+    const mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t a = 0, b = stores[j]->len;
+      while (a < b && stores[j]->counts[a] == 0)
+        a++;
+      while (b > a && stores[j]->counts[b - 1] == 0)
+        b--;
+      x->lohi[4 * k + 2 * j] = b > a ? stores[j]->lo + a : 0;
+      x->lohi[4 * k + 2 * j + 1] = b - a;
+      x->ncounts += (size_t)(b - a);
+    }
+    x->zn[2 * k] = s->zero;
+    x->zn[2 * k + 1] = s->nonfinite;
+  }
+  x->counts = malloc(sizeof *x->counts * x->ncounts + 1);
+  if (!x->counts)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  size_t at = 0;
+  for (size_t k = 0; k < x->nb; k++) {
+    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
+    const mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t len = x->lohi[4 * k + 2 * j + 1];
+      if (len == 0)
+        continue;
+      memcpy(x->counts + at, stores[j]->counts + (x->lohi[4 * k + 2 * j] - stores[j]->lo),
+             sizeof *x->counts * len);
+      at += (size_t)len;
+    }
+  }
+  for (size_t k = 0; k < x->nx; k++) {
+    mc_xsum v = *mc_stats_xsum(st, x0 + (int)k);
+    mc_xsum_normalize(&v);
+    int64_t *d = x->xs + k * (MC_XSUM_CHUNKS + 3);
+    memcpy(d, v.c, sizeof v.c);
+    d[MC_XSUM_CHUNKS] = (int64_t)v.ninf_pos;
+    d[MC_XSUM_CHUNKS + 1] = (int64_t)v.ninf_neg;
+    d[MC_XSUM_CHUNKS + 2] = (int64_t)v.nnan;
+  }
+  memcpy(x->shift, st->sens_shift, sizeof *x->shift * (size_t)st->nsens);
+cleanup:
+  return rc;
+}
+
+static int ext_write(hid_t g, const state_ext *x, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hsize_t d2[2] = {(hsize_t)x->nb, 4};
+  MC_CHECK(attr_u64(g, "stop_blocks", x->stop_blocks, path, e));
+  MC_CHECK(attr_i32(g, "se_batches", x->batches, path, e));
+  MC_CHECK(attr_i32(g, "se_mbits", x->bmbits, path, e));
+  MC_CHECK(attr_i32(g, "sensitivity_batches", x->sens_batches, path, e));
+  MC_CHECK(attr_i32(g, "sensitivity_parameters", x->sens_k, path, e));
+  MC_CHECK(dset(g, "batch_sketch_ranges", H5T_NATIVE_INT64, 2, d2, x->lohi, NULL, path, e));
+  d2[1] = 2;
+  MC_CHECK(dset(g, "batch_sketch_zero_nonfinite", H5T_NATIVE_UINT64, 2, d2, x->zn, NULL, path, e));
+  MC_CHECK(
+      dset1(g, "batch_sketch_counts", H5T_NATIVE_UINT64, x->ncounts, x->counts, NULL, path, e));
+  d2[0] = (hsize_t)x->nx;
+  d2[1] = MC_XSUM_CHUNKS + 3;
+  MC_CHECK(dset(g, "sensitivity_xsum", H5T_NATIVE_INT64, 2, d2, x->xs, NULL, path, e));
+  MC_CHECK(
+      dset1(g, "sensitivity_shift", H5T_NATIVE_DOUBLE, (hsize_t)x->nsens, x->shift, NULL, path, e));
+cleanup:
+  return rc;
+}
+
+static int read_ds(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf,
+                   void **allocated, const char *path, mc_err *e);
+static int read_attr_num(hid_t obj, const char *name, hid_t memtype, void *out, const char *path,
+                         mc_err *e);
+
+/* Reads the extension when the file has one (its layout checked against the
+ * job's); x->present says whether it had. */
+static int ext_read(hid_t g, const mc_spec *spec, state_ext *x, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  if (H5Lexists(g, "batch_sketch_ranges", H5P_DEFAULT) <= 0)
+    return MC_OK;
+  int ny = mc_spec_nyears(spec), mbits = mc_sketch_mbits(spec->rel_acc), par[MC_NPARAM];
+  int want_bmbits = mbits < MC_SE_MBITS ? mbits : MC_SE_MBITS;
+  int want_k = mc_spec_sens_params(spec, par);
+  x->present = 1;
+  MC_CHECK(read_attr_num(g, "stop_blocks", H5T_NATIVE_UINT64, &x->stop_blocks, path, e));
+  MC_CHECK(read_attr_num(g, "se_batches", H5T_NATIVE_INT, &x->batches, path, e));
+  MC_CHECK(read_attr_num(g, "se_mbits", H5T_NATIVE_INT, &x->bmbits, path, e));
+  MC_CHECK(read_attr_num(g, "sensitivity_batches", H5T_NATIVE_INT, &x->sens_batches, path, e));
+  MC_CHECK(read_attr_num(g, "sensitivity_parameters", H5T_NATIVE_INT, &x->sens_k, path, e));
+  x->nsens = spec->nsens;
+  if (x->batches != MC_SE_BATCHES || x->bmbits != want_bmbits ||
+      x->sens_batches != MC_SENS_BATCHES || x->sens_k != want_k)
+    MC_FAIL(e, MC_EINPUT,
+            "%s: the state's batch layout (%d batches of %d bits, %d sensitivity batches, %d "
+            "parameters) does not match this crossover's (%d, %d, %d, %d)",
+            path, x->batches, x->bmbits, x->sens_batches, x->sens_k, MC_SE_BATCHES, want_bmbits,
+            MC_SENS_BATCHES, want_k);
+  x->nb = (size_t)MC_SE_BATCHES * MC_NSERIES * ny;
+  x->nx = (size_t)MC_SENS_BATCHES * spec->nsens * MC_SENS_NSUM(want_k);
+  uint64_t nblocks = spec->samples / MC_BLOCK + (spec->samples % MC_BLOCK != 0);
+  if (x->stop_blocks > nblocks)
+    MC_FAIL(e, MC_EINPUT, "%s: state attribute stop_blocks is past the last block (damaged file?)",
+            path);
+  MC_CHECK(read_ds(g, "batch_sketch_ranges", H5T_NATIVE_INT64, (hsize_t)4 * x->nb, NULL,
+                   (void **)&x->lohi, path, e));
+  MC_CHECK(read_ds(g, "batch_sketch_zero_nonfinite", H5T_NATIVE_UINT64, (hsize_t)2 * x->nb, NULL,
+                   (void **)&x->zn, path, e));
+  int64_t idx_end = (int64_t)(0x7ffull << x->bmbits);
+  for (size_t k = 0; k < x->nb; k++)
+    for (int j = 0; j < 2; j++) {
+      int64_t lo = x->lohi[4 * k + 2 * j], len = x->lohi[4 * k + 2 * j + 1];
+      if (len < 0 || len > idx_end || (len > 0 && (lo < 0 || lo > idx_end - len)))
+        MC_FAIL(e, MC_EINPUT,
+                "%s: state/batch_sketch_ranges holds impossible values (damaged file?)", path);
+      x->ncounts += (size_t)len;
+    }
+  MC_CHECK(read_ds(g, "batch_sketch_counts", H5T_NATIVE_UINT64, x->ncounts, NULL,
+                   (void **)&x->counts, path, e));
+  MC_CHECK(read_ds(g, "sensitivity_xsum", H5T_NATIVE_INT64, (hsize_t)x->nx * (MC_XSUM_CHUNKS + 3),
+                   NULL, (void **)&x->xs, path, e));
+  MC_CHECK(read_ds(g, "sensitivity_shift", H5T_NATIVE_DOUBLE, (hsize_t)spec->nsens, NULL,
+                   (void **)&x->shift, path, e));
+cleanup:
+  return rc;
+}
+
+/* Moves a checked extension into st (allocated for the same job). */
+static int ext_unpack(mc_stats *st, const state_ext *x, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  if (!x->present)
+    return MC_OK;
+  int k0 = MC_NSERIES * st->ny + MC_NPARAM, x0 = 2 * MC_NSERIES * st->ny;
+  if ((size_t)(mc_stats_nsketch(st) - k0) != x->nb || (size_t)(mc_stats_nxsum(st) - x0) != x->nx)
+    MC_FAIL(e, MC_EINPUT, "%s: the state's batches do not match its job (damaged file?)", path);
+  if (memcmp(x->shift, st->sens_shift, sizeof *x->shift * (size_t)st->nsens) != 0)
+    MC_FAIL(e, MC_EINPUT,
+            "%s: state/sensitivity_shift differs from this engine's (written by another build or "
+            "damaged): results would not match",
+            path);
+  st->stop_blocks = x->stop_blocks;
+  size_t at = 0;
+  for (size_t k = 0; k < x->nb; k++) {
+    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
+    mc_store *stores[2] = {&s->pos, &s->neg};
+    for (int j = 0; j < 2; j++) {
+      int64_t lo = x->lohi[4 * k + 2 * j], len = x->lohi[4 * k + 2 * j + 1];
+      if (len == 0)
+        continue;
+      MC_CHECK(mc_store_cover(stores[j], lo, lo + len - 1, e));
+      memcpy(stores[j]->counts + (lo - stores[j]->lo), x->counts + at, sizeof *x->counts * len);
+      at += (size_t)len;
+    }
+    s->zero = x->zn[2 * k];
+    s->nonfinite = x->zn[2 * k + 1];
+  }
+  for (size_t k = 0; k < x->nx; k++) {
+    mc_xsum *v = mc_stats_xsum(st, x0 + (int)k);
+    const int64_t *d = x->xs + k * (MC_XSUM_CHUNKS + 3);
+    memcpy(v->c, d, sizeof v->c);
+    v->ninf_pos = (uint64_t)d[MC_XSUM_CHUNKS];
+    v->ninf_neg = (uint64_t)d[MC_XSUM_CHUNKS + 1];
+    v->nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
+    v->nadd = 1;
+    mc_xsum_normalize(v);
+  }
+  /* Consistency: the batches hold every done sample once; a stopped run holds
+   * exactly the blocks before its stop point. */
+  uint64_t n = mc_stats_done_samples(st);
+  for (int sr = 0; sr < MC_NSERIES; sr++)
+    for (int y = 0; y < st->ny; y++) {
+      const mc_sketch *m = &st->series[sr * st->ny + y];
+      if (mc_sketch_count(m) + m->nonfinite != n)
+        continue; /* a series the job does not produce */
+      uint64_t sum = 0;
+      for (int g = 0; g < MC_SE_BATCHES; g++) {
+        const mc_sketch *b = &st->bseries[((size_t)g * MC_NSERIES + sr) * st->ny + y];
+        sum += mc_sketch_count(b) + b->nonfinite;
+      }
+      if (sum != n)
+        MC_FAIL(e, MC_EINPUT,
+                "%s: the batch sketches count %llu values of %s in one year but %llu samples are "
+                "done (damaged file?)",
+                path, (unsigned long long)sum, mc_series[sr].name, (unsigned long long)n);
+    }
+  for (uint64_t b = 0; st->stop_blocks && b < st->nblocks; b++)
+    if (mc_stats_block_done(st, b) != (b < st->stop_blocks))
+      MC_FAIL(e, MC_EINPUT, "%s: a run stopped after %llu blocks %s block %llu (damaged file?)",
+              path, (unsigned long long)st->stop_blocks, b < st->stop_blocks ? "lacks" : "holds",
+              (unsigned long long)b);
+cleanup:
+  return rc;
+}
+
 static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const char *part,
                        const char *path, mc_err *e) {
   mc_stats *st = (mc_stats *)cst;
   int rc = MC_OK;
   hid_t g = -1;
+  state_ext ext;
+  memset(&ext, 0, sizeof ext);
   int nsk = MC_NSERIES * st->ny + MC_NPARAM;
   int nser = MC_NSERIES * st->ny;
   int64_t *lohi = malloc(sizeof(int64_t) * 4 * nsk);
@@ -334,7 +633,8 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
                     (size_t)st->ncross,
                     (size_t)st->ncross * st->ntau};
   H5ID(g, H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  MC_CHECK(attr_u64(g, "checksum", state_checksum(&im), path, e));
+  MC_CHECK(ext_pack(st, &ext, path, e));
+  MC_CHECK(attr_u64(g, "checksum", ext_checksum(state_checksum(&im), &ext), path, e));
   MC_CHECK(attr_i32(g, "engine_format", MC_ENGINE_FORMAT, path, e));
   MC_CHECK(attr_i32(g, "block_size", MC_BLOCK, path, e));
   MC_CHECK(attr_i32(g, "tau_bins_per_year", MC_TAU_BINS_PER_YEAR, path, e));
@@ -360,7 +660,9 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   MC_CHECK(dset1(g, "never", H5T_NATIVE_UINT64, st->ncross, st->never, NULL, path, e));
   MC_CHECK(dset1(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)st->ncross * st->ntau, st->tau_hist,
                  NULL, path, e));
+  MC_CHECK(ext_write(g, &ext, path, e));
 cleanup:
+  ext_free(&ext);
   if (g >= 0)
     H5Gclose(g);
   free(lohi);
@@ -371,6 +673,63 @@ cleanup:
 }
 
 /* ---- the results ------------------------------------------------------------ */
+
+/* /sensitivity (docs/outputs.md): the analysed parameters and their bounds'
+ * levels as dimension scales, and per target the indices and intervals. */
+static int write_sensitivity(hid_t f, const mc_spec *spec, const mc_stats *st, const char *path,
+                             mc_err *e) {
+  int rc = MC_OK, k = st->sens_k;
+  hid_t g = -1, tg = -1, dpar = -1, dbound = -1, d = -1;
+  const char *names[MC_NPARAM];
+  double v[4][2 * MC_NPARAM];
+  for (int j = 0; j < k; j++)
+    names[j] = mc_params[st->sens_par[j]].key;
+  H5ID(g, H5Gcreate2(f, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  MC_CHECK(attr_str(g, "method", "sobol", path, e));
+  MC_CHECK(attr_i32(g, "batches", MC_SENS_BATCHES, path, e));
+  MC_CHECK(attr_i32(g, "evaluations_per_sample", k + 2, path, e));
+  MC_CHECK(dset_strings(g, "parameter", names, k, &dpar, path, e));
+  H5C(H5DSset_scale(dpar, "parameter"));
+  static const double bound[2] = {0.025, 0.975};
+  MC_CHECK(dset1(g, "bound", H5T_NATIVE_DOUBLE, 2, bound, &dbound, path, e));
+  H5C(H5DSset_scale(dbound, "bound"));
+  for (int t = 0; t < st->nsens; t++) {
+    const mc_sens_target *tt = &spec->sens[t];
+    mc_stats_sensitivity(st, t, v[0], v[1], v[2], v[3]);
+    H5ID(tg, H5Gcreate2(g, tt->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    MC_CHECK(attr_str(tg, "meaning",
+                      tt->kind == MC_SENS_SERIES
+                          ? "natural log of the series in that grid year"
+                          : "crossing time in years after the base year; no crossing counts as "
+                            "the horizon",
+                      path, e));
+    static const char *const dn[4] = {"first_order", "total", "first_order_ci", "total_ci"};
+    for (int q = 0; q < 4; q++) {
+      hsize_t dims[2] = {(hsize_t)k, 2};
+      MC_CHECK(dset(tg, dn[q], H5T_NATIVE_DOUBLE, q < 2 ? 1 : 2, dims, v[q], &d, path, e));
+      if (k > 0)
+        H5C(H5DSattach_scale(d, dpar, 0));
+      if (q >= 2)
+        H5C(H5DSattach_scale(d, dbound, 1));
+      H5Dclose(d);
+      d = -1;
+    }
+    H5Gclose(tg);
+    tg = -1;
+  }
+cleanup:
+  if (d >= 0)
+    H5Dclose(d);
+  if (tg >= 0)
+    H5Gclose(tg);
+  if (dpar >= 0)
+    H5Dclose(dpar);
+  if (dbound >= 0)
+    H5Dclose(dbound);
+  if (g >= 0)
+    H5Gclose(g);
+  return rc;
+}
 
 int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const mc_h5_meta *meta,
                 mc_err *e) {
@@ -404,7 +763,8 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   MC_CHECK(attr_u64(f, "seed", spec->seed, path, e));
   MC_CHECK(attr_u64(f, "samples", n, path, e));
   MC_CHECK(attr_u64(f, "samples_planned", spec->samples, path, e));
-  MC_CHECK(attr_i32(f, "complete", n == spec->samples, path, e));
+  MC_CHECK(attr_i32(f, "complete", mc_stats_complete(st), path, e));
+  MC_CHECK(attr_i32(f, "stopped_early", st->stop_blocks && mc_stats_complete(st), path, e));
   MC_CHECK(attr_str(f, "sampling_method", mc_method_names[spec->method], path, e));
   MC_CHECK(attr_i32(f, "base_year", spec->base_year, path, e));
   MC_CHECK(attr_i32(f, "horizon_year", spec->horizon_year, path, e));
@@ -434,6 +794,16 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5C(H5DSattach_scale(d, dpct, 1));
     MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
     MC_CHECK(attr_num(d, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, path, e));
+    H5Dclose(d);
+    d = -1;
+    for (int y = 0; y < ny; y++)
+      for (int q = 0; q < nq; q++)
+        buf[(size_t)y * nq + q] = mc_stats_series_percentile_se(st, s, y, spec->pct[q]);
+    MC_CHECK(dset(sg, "percentiles_se", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
+    H5C(H5DSattach_scale(d, dyear, 0));
+    H5C(H5DSattach_scale(d, dpct, 1));
+    MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+    MC_CHECK(attr_i32(d, "batches", MC_SE_BATCHES, path, e));
     H5Dclose(d);
     d = -1;
     const char *mom[2] = {"mean", "std"};
@@ -483,6 +853,19 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5C(H5DSattach_scale(d, dyear, 0));
     H5Dclose(d);
     d = -1;
+    cum = 0;
+    for (int y = 0; y < ny; y++) {
+      cum += yc[y];
+      buf[y] = mc_stats_probability_se(yc[y], n);
+      buf[ny + y] = mc_stats_probability_se(cum, n);
+    }
+    const char *sename[2] = {"probability_se", "cumulative_se"};
+    for (int j = 0; j < 2; j++) {
+      MC_CHECK(dset1(sg, sename[j], H5T_NATIVE_DOUBLE, ny, buf + (size_t)j * ny, &d, path, e));
+      H5C(H5DSattach_scale(d, dyear, 0));
+      H5Dclose(d);
+      d = -1;
+    }
     for (int q = 0; q < nq; q++) {
       double t = mc_stats_time_quantile(st, c, spec->pct[q]);
       buf[q] = isnan(t) ? NAN : spec->base_year + t;
@@ -525,6 +908,9 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   }
   H5Gclose(g);
   g = -1;
+
+  if (st->nsens)
+    MC_CHECK(write_sensitivity(f, spec, st, path, e));
 
   MC_CHECK(write_state(f, job, st, part, path, e));
   outputs_sum = NULL;
@@ -794,16 +1180,49 @@ static herr_t outputs_walk_object(hid_t f, const char *name, const H5O_info_t *i
     H5T_class_t cls = H5Tget_class(ft);
     size_t size = H5Tget_size(ft);
     hssize_t np = H5Sget_simple_extent_npoints(sp);
-    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size == 0 || np < 0 ||
-        (hsize_t)np > ((hsize_t)1 << 40) / size || H5Dget_storage_size(o) < (hsize_t)np * size)
-      goto done;
-    if ((mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT)) < 0 || H5Tget_size(mt) != size ||
-        !(buf = malloc((size_t)np * size + 1)))
-      goto done;
-    if (np > 0 && H5Dread(o, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-      goto done;
-    int sign = cls == H5T_INTEGER ? (int)H5Tget_sign(ft) : 0;
-    w->sum += outputs_item(objpath, "", cls, size, sign, buf, (size_t)np * size);
+    if (cls == H5T_STRING && H5Tis_variable_str(ft) > 0 && np >= 0 && np <= 4096) {
+      /* as dset_strings wrote it: the strings with their NULs, concatenated */
+      char **str = calloc((size_t)np + 1, sizeof *str);
+      if (!str || (mt = H5Tcopy(ft)) < 0 ||
+          (np > 0 && H5Dread(o, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, str) < 0)) {
+        free(str);
+        goto done;
+      }
+      size_t len = 0;
+      int okstr = 1;
+      for (hssize_t i = 0; i < np; i++)
+        if (str[i] && strlen(str[i]) < 4096)
+          len += strlen(str[i]) + 1;
+        else
+          okstr = 0;
+      char *cat = okstr ? malloc(len + 1) : NULL;
+      if (cat) {
+        size_t at = 0;
+        for (hssize_t i = 0; i < np; i++) {
+          memcpy(cat + at, str[i], strlen(str[i]) + 1);
+          at += strlen(str[i]) + 1;
+        }
+        w->sum += outputs_item(objpath, "", H5T_STRING, 0, 0, cat, len);
+      }
+      for (hssize_t i = 0; i < np; i++)
+        H5free_memory(str[i]);
+      free(str);
+      int read_ok = cat != NULL;
+      free(cat);
+      if (!read_ok)
+        goto done;
+    } else {
+      if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size == 0 || np < 0 ||
+          (hsize_t)np > ((hsize_t)1 << 40) / size || H5Dget_storage_size(o) < (hsize_t)np * size)
+        goto done;
+      if ((mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT)) < 0 || H5Tget_size(mt) != size ||
+          !(buf = malloc((size_t)np * size + 1)))
+        goto done;
+      if (np > 0 && H5Dread(o, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        goto done;
+      int sign = cls == H5T_INTEGER ? (int)H5Tget_sign(ft) : 0;
+      w->sum += outputs_item(objpath, "", cls, size, sign, buf, (size_t)np * size);
+    }
   }
   if (H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, NULL, outputs_walk_attr, w) < 0)
     goto done;
@@ -875,6 +1294,8 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   uint8_t *done = NULL;
   double *shift = NULL;
   int job_loaded = 0;
+  state_ext ext;
+  memset(&ext, 0, sizeof ext);
   *out = NULL;
   quiet_hdf5();
   MC_CHECK(open_results(path, &f, e));
@@ -972,6 +1393,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   MC_CHECK(read_ds(g, "never", H5T_NATIVE_UINT64, ncross, NULL, (void **)&never, path, e));
   MC_CHECK(read_ds(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)ncross * ntau, NULL,
                    (void **)&tau_hist, path, e));
+  MC_CHECK(ext_read(g, spec, &ext, path, e));
   {
     state_image im = {config,
                       part,
@@ -1000,7 +1422,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
                       (size_t)ncross * ny,
                       (size_t)ncross,
                       (size_t)ncross * ntau};
-    if (state_checksum(&im) != checksum)
+    if (ext_checksum(state_checksum(&im), &ext) != checksum)
       MC_FAIL(e, MC_EINPUT,
               "%s: the state's checksum does not match its contents: the file is damaged "
               "(changed after it was written)",
@@ -1062,6 +1484,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   memcpy(st->year_counts, year_counts, sizeof *year_counts * ncross * ny);
   memcpy(st->never, never, sizeof *never * ncross);
   memcpy(st->tau_hist, tau_hist, sizeof *tau_hist * ncross * ntau);
+  MC_CHECK(ext_unpack(st, &ext, path, e));
 
   /* Consistency: every done sample is counted once in each statistic. */
   {
@@ -1126,6 +1549,7 @@ cleanup:
   free(year_counts);
   free(never);
   free(tau_hist);
+  ext_free(&ext);
   return rc;
 }
 

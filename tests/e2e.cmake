@@ -19,3 +19,11 @@ add_test(NAME e2e_resume
          COMMAND bash ${MC_E2E}/resume.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
                  ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 3000000)
 set_tests_properties(e2e_parts_merge e2e_resume PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)
+# Sampling designs, sensitivity analysis and stop_when (issue 5).
+add_test(NAME e2e_designs
+         COMMAND bash ${MC_E2E}/designs.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 40000)
+add_test(NAME e2e_sensitivity
+         COMMAND bash ${MC_E2E}/sensitivity.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${CMAKE_CURRENT_SOURCE_DIR}/jobs/sensitivity.yaml 20000)
+set_tests_properties(e2e_designs e2e_sensitivity PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)

@@ -47,6 +47,9 @@ def main(argv):
                 va, vb = oa[()], ob[()]
                 if oa.dtype != ob.dtype or np.shape(va) != np.shape(vb):
                     diffs.append(f"/{n}: dtype/shape {oa.dtype}{np.shape(va)} vs {ob.dtype}{np.shape(vb)}")
+                elif oa.dtype.kind == "O":  # variable-length strings: compare the strings
+                    if np.asarray(va).tolist() != np.asarray(vb).tolist():
+                        diffs.append(f"/{n}: values differ")
                 elif np.asarray(va).tobytes() != np.asarray(vb).tobytes():
                     diffs.append(f"/{n}: values differ")
             ka = {k for k in oa.attrs.keys() if k not in ignore and k not in ("DIMENSION_LIST", "REFERENCE_LIST")}

@@ -238,6 +238,33 @@ static int keep(void *ctx, const mc_stats *reduced, mc_err *e) {
   return rc;
 }
 
+/* A sample sink that raises the stop flag once block 70 is done. */
+static int stop_at_70(void *ctx, uint64_t first, int n, const double *const *in,
+                      const double *const *tau, mc_err *e) {
+  if (first >= 70 * MC_BLOCK)
+    *(volatile sig_atomic_t *)ctx = 1;
+  return MC_OK;
+}
+
+/* As run(), on one part, with stop_at_70 raising *stop. */
+static mc_stats *run_sink(const mc_spec *spec, volatile sig_atomic_t *stop, mc_checkpoint_fn ckpt,
+                          void *ctx) {
+  mc_err e = {0};
+  mc_stats *st = NULL, *res = NULL;
+  assert_int_equal(mc_stats_alloc(spec, &st, &e), MC_OK);
+  mc_run_opts o = {0};
+  o.part_k = o.part_n = 1;
+  o.stop = stop;
+  o.checkpoint = ckpt;
+  o.checkpoint_ctx = ctx;
+  o.sink = stop_at_70;
+  o.sink_ctx = (void *)stop;
+  int rc = mc_engine_run(spec, st, &o, MPI_COMM_WORLD, &res, &e);
+  mc_stats_free(st);
+  assert_int_equal(rc, MC_ESIGNAL);
+  return res;
+}
+
 static void test_stop_when(void **state) {
   (void)state;
   /* se <= 0.5 / sqrt(n): 0.0015 needs more than 64 blocks and at most 128 */
@@ -263,6 +290,19 @@ static void test_stop_when(void **state) {
   mc_stats *resumed = run(&job->spec, ckpt, 1, 1, NULL, NULL, NULL);
   assert_true(resumed->stop_blocks == 128);
   same_state(whole, resumed);
+
+  /* interrupted past the first check point (64 blocks, which failed): the
+   * resumed run does not check it again and stops at 128 as well */
+  volatile sig_atomic_t stop2 = 0;
+  kept k2 = {&job->spec, NULL};
+  assert_null(run_sink(&job->spec, &stop2, keep, &k2));
+  assert_non_null(k2.st);
+  assert_true(mc_stats_done_samples(k2.st) > 64 * MC_BLOCK);
+  mc_stats *resumed2 = run(&job->spec, k2.st, 1, 1, NULL, NULL, NULL);
+  assert_true(resumed2->stop_blocks == 128);
+  same_state(whole, resumed2);
+  mc_stats_free(resumed2);
+  mc_stats_free(k2.st);
 
   /* a stopped run is not a part to merge */
   mc_err e = {0};
