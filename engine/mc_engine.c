@@ -199,6 +199,10 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
     return mc_err_set(e, MC_EINPUT,
                       "the states differ in shape (years, crossovers, accuracy, sample count "
                       "or sensitivity targets): they are not parts of one job");
+  if (memcmp(dst->shift, src->shift, sizeof *dst->shift * (size_t)nsketch(dst)) != 0)
+    return mc_err_set(e, MC_EINPUT,
+                      "the states' moment shifts differ (written by different builds of the "
+                      "engine): their sums cannot be added; rerun the parts with one build");
   if (dst->stop_blocks || src->stop_blocks)
     return mc_err_set(e, MC_EINPUT,
                       "a run stopped by sampling.stop_when (after %llu samples) is complete "

@@ -292,6 +292,12 @@ int mc_cmd_run(int argc, char **argv) {
                         "--seed changed since); resume with the same job or start afresh without "
                         "--resume",
                         ckpt);
+      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * MC_NSERIES * st->ny) != 0)
+        rc = mc_err_set(e, MC_EINPUT,
+                        "--resume: %s was written by another build of the engine (its moment "
+                        "shifts differ), so this one cannot continue it exactly; start afresh "
+                        "without --resume",
+                        ckpt);
       else if (cmeta.part_k != part_k || cmeta.part_n != part_n)
         rc = mc_err_set(e, MC_EINPUT, "--resume: %s is part %d/%d, this run is part %d/%d", ckpt,
                         cmeta.part_k, cmeta.part_n, part_k, part_n);
