@@ -829,7 +829,7 @@ static void progress_line(const mc_run_opts *o, uint64_t done, uint64_t total, d
 }
 
 /* Rounds of blocks between the ranks' agreements (stop, checkpoint, failure). */
-#define MC_SYNC_ROUNDS 8
+#define MC_SYNC_ROUNDS 32
 
 /* Ends all ranks alike: the lowest failing rank's message reaches every rank. */
 int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm) {
