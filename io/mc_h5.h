@@ -28,8 +28,10 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
  * `config` text) and its full state. MC_EINPUT, naming the file and what is
  * wrong, for a file that is not ours, of a newer format, or damaged (its
  * checksums, docs/results-format.md). The file is first read in a forked child
- * process, so that a damaged file that crashes the HDF5 library is refused
- * instead (CROSSOVER_NO_PROBE=1 in the environment skips that). */
+ * process, bounded in time (CROSSOVER_PROBE_SECONDS, default 10 plus 1 per 10
+ * MB) and memory, so that a damaged file on which the HDF5 library crashes,
+ * loops or over-allocates is refused instead (CROSSOVER_NO_PROBE=1 in the
+ * environment skips that). */
 int mc_h5_read(const char *path, mc_job *job, mc_stats **st, mc_h5_meta *meta, mc_err *e);
 
 /* Adds (or replaces) a string attribute of the root group of an existing file. */
