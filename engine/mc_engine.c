@@ -931,6 +931,13 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   double t0 = now_s(), last_ckpt = t0, last_prog = t0;
   int lrc = MC_OK;
   uint64_t j0 = 0;
+  /* A test hook (tests/hostile/faults.sh): CROSSOVER_FAULT_RANK=R with
+   * CROSSOVER_FAULT_BLOCK=N makes rank R fail instead of processing the N-th
+   * block (from 0) it takes in this run, as an I/O or memory failure would. */
+  long fault_block = -1, mine = 0;
+  if (getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK") &&
+      atol(getenv("CROSSOVER_FAULT_RANK")) == rank)
+    fault_block = atol(getenv("CROSSOVER_FAULT_BLOCK"));
   for (;;) {
     uint64_t j1 = j0;
     while (j1 < ntodo && todo[j1] < stage_end)
@@ -942,7 +949,12 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
      * every rank). */
     for (uint64_t r = 0; r < rounds; r++) {
       uint64_t j = j0 + r * (uint64_t)size + (uint64_t)rank;
-      if (j < j1 && lrc == MC_OK)
+      if (j < j1 && lrc == MC_OK && mine++ == fault_block)
+        lrc = mc_err_set(e, MC_EFAIL,
+                         "a fault injected at block %llu (CROSSOVER_FAULT_RANK=%d, "
+                         "CROSSOVER_FAULT_BLOCK=%ld: a test hook)",
+                         (unsigned long long)todo[j], rank, fault_block);
+      else if (j < j1 && lrc == MC_OK)
         lrc = process_block(spec, &smp, &m, st, &w, todo[j], opts, e);
       if ((r + 1) % MC_SYNC_ROUNDS != 0 && r + 1 != rounds)
         continue;

@@ -3,6 +3,7 @@
 #include "mc_h5.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -21,17 +22,33 @@
 #define MC_FORMAT         "crossover-results"
 #define MC_FORMAT_VERSION 1
 
+static char h5_reason_buf[256];
+
+static herr_t h5_reason_walk(unsigned n, const H5E_error2_t *err, void *data) {
+  (void)data;
+  if (n == 0 && err->desc)
+    snprintf(h5_reason_buf, sizeof h5_reason_buf, "%s", err->desc);
+  return 0;
+}
+
+/* The most specific message on HDF5's error stack, or "". */
+static const char *h5_reason(void) {
+  h5_reason_buf[0] = '\0';
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_reason_walk, NULL);
+  return h5_reason_buf;
+}
+
 /* A failing HDF5 call names itself and the file. */
 #define H5C(expr)                                                                                  \
   do {                                                                                             \
     if ((expr) < 0)                                                                                \
-      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s", path, #expr);                               \
+      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s (HDF5: %s)", path, #expr, h5_reason());       \
   } while (0)
 #define H5ID(var, expr)                                                                            \
   do {                                                                                             \
     var = (expr);                                                                                  \
     if (var < 0)                                                                                   \
-      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s", path, #expr);                               \
+      MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: %s (HDF5: %s)", path, #expr, h5_reason());       \
   } while (0)
 
 int mc_h5_param_recorded(const mc_spec *spec, int p) {
@@ -74,6 +91,11 @@ static void fnv_bytes(uint64_t *h, const void *data, size_t n) {
 }
 
 static void fnv_str(uint64_t *h, const char *s) { fnv_bytes(h, s ? s : "", s ? strlen(s) : 0); }
+
+void mc_h5_init_before_mpi(void) {
+  H5dont_atexit();
+  H5open();
+}
 
 /* Fuzz builds (CROSSOVER_FUZZ) compute the checksums but do not refuse on
  * them, so that mutated files reach the code that reads past them. */
@@ -741,12 +763,66 @@ cleanup:
   return rc;
 }
 
+/* A results file is built in memory (HDF5's core driver, no backing store)
+ * and written out here: a full disk is then a plain write error, where in
+ * HDF5 1.10 a flush that fails leaves the file half-closed and the library
+ * crashes at exit (in MPI_Finalize). Creates path (or truncates it); removes
+ * it again on failure. */
+static int save_image(hid_t f, const char *path, mc_err *e) {
+  int rc = MC_OK, fd = -1, created = 0;
+  char *img = NULL;
+  H5C(H5Fflush(f, H5F_SCOPE_GLOBAL));
+  ssize_t n = H5Fget_file_image(f, NULL, 0);
+  if (n < 0)
+    MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: H5Fget_file_image", path);
+  img = malloc((size_t)n + 1);
+  if (!img)
+    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
+  if (H5Fget_file_image(f, img, (size_t)n) != n)
+    MC_FAIL(e, MC_EFAIL, "%s: HDF5 call failed: H5Fget_file_image", path);
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
+    MC_FAIL(e, MC_EFAIL, "cannot create %s: %s", path, strerror(errno));
+  created = 1;
+  for (ssize_t at = 0; at < n;) {
+    ssize_t w = write(fd, img + at, (size_t)(n - at));
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      MC_FAIL(e, MC_EFAIL, "cannot write %s: %s", path, w < 0 ? strerror(errno) : "no progress");
+    at += w;
+  }
+  if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+    MC_FAIL(e, MC_EFAIL, "cannot write %s: %s", path, strerror(errno));
+  int c = close(fd);
+  fd = -1;
+  if (c != 0)
+    MC_FAIL(e, MC_EFAIL, "cannot write %s: %s", path, strerror(errno));
+cleanup:
+  if (fd >= 0)
+    close(fd);
+  if (rc != MC_OK && created)
+    unlink(path);
+  free(img);
+  return rc;
+}
+
+/* File access in memory: the core driver without a backing store. */
+static hid_t memory_fapl(void) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0) {
+    H5Pclose(fapl);
+    fapl = -1;
+  }
+  return fapl;
+}
+
 int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const mc_h5_meta *meta,
                 mc_err *e) {
   int rc = MC_OK;
   const mc_spec *spec = &job->spec;
-  hid_t f = -1, dyear = -1, dpct = -1, g = -1, sg = -1, d = -1;
-  int ny = st->ny, nq = spec->npct;
+  hid_t f = -1, dyear = -1, dpct = -1, g = -1, sg = -1, d = -1, fapl = -1;
+  int ny = st->ny, nq = spec->npct, in_memory = !(meta && meta->append);
   double *buf = malloc(sizeof(double) * (size_t)ny * (nq + 1) + sizeof(double) * 2 * ny);
   int32_t *years = malloc(sizeof(int32_t) * ny);
   if (!buf || !years)
@@ -754,10 +830,12 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   uint64_t osum = 0;
   outputs_sum = &osum;
   quiet_hdf5();
-  if (meta && meta->append)
+  if (!in_memory) {
     H5ID(f, H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT));
-  else
-    H5ID(f, H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  } else {
+    H5ID(fapl, memory_fapl());
+    H5ID(f, H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+  }
 
   uint64_t n = mc_stats_done_samples(st);
   char created[32], part[64];
@@ -926,8 +1004,12 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   outputs_sum = NULL;
   H5ID(g, H5Gopen2(f, "state", H5P_DEFAULT));
   MC_CHECK(attr_u64(g, "outputs_checksum", osum, path, e));
+  if (in_memory)
+    MC_CHECK(save_image(f, path, e));
 cleanup:
   outputs_sum = NULL;
+  if (fapl >= 0)
+    H5Pclose(fapl);
   if (d >= 0)
     H5Dclose(d);
   if (sg >= 0)
@@ -949,22 +1031,6 @@ cleanup:
 
 /* Anything wrong in a file being read is the input's fault (MC_EINPUT, exit
  * 2): HDF5 failures here name the call, the file and HDF5's own reason. */
-static char h5_reason_buf[256];
-
-static herr_t h5_reason_walk(unsigned n, const H5E_error2_t *err, void *data) {
-  (void)data;
-  if (n == 0 && err->desc)
-    snprintf(h5_reason_buf, sizeof h5_reason_buf, "%s", err->desc);
-  return 0;
-}
-
-/* The most specific message on HDF5's error stack, or "". */
-static const char *h5_reason(void) {
-  h5_reason_buf[0] = '\0';
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_reason_walk, NULL);
-  return h5_reason_buf;
-}
-
 #define R5C(expr, what)                                                                            \
   do {                                                                                             \
     if ((expr) < 0)                                                                                \
@@ -1769,11 +1835,12 @@ int mc_h5_samples_close(mc_h5_samples *h, mc_err *e) {
 
 int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e) {
   int rc = MC_OK;
-  hid_t f = -1, g = -1;
+  hid_t f = -1, g = -1, fapl = -1;
   uint64_t sum = 0;
   char *old = NULL;
   quiet_hdf5();
-  H5ID(f, H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT));
+  H5ID(fapl, memory_fapl());
+  H5ID(f, H5Fopen(path, H5F_ACC_RDWR, fapl));
   H5ID(g, H5Gopen2(f, "state", H5P_DEFAULT));
   MC_CHECK(read_attr_num(g, "outputs_checksum", H5T_NATIVE_UINT64, &sum, path, e));
   if (H5Aexists(f, name) > 0) {
@@ -1788,7 +1855,10 @@ int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err
     goto cleanup;
   H5C(H5Adelete(g, "outputs_checksum"));
   MC_CHECK(attr_u64(g, "outputs_checksum", sum, path, e));
+  MC_CHECK(save_image(f, path, e));
 cleanup:
+  if (fapl >= 0)
+    H5Pclose(fapl);
   free(old);
   if (g >= 0)
     H5Gclose(g);

@@ -1,5 +1,6 @@
 /* crossover run: INTERFACE.md, plus checkpoints and parts (docs/running.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -99,6 +100,19 @@ static int parse_part(const char *s, int *k, int *n) {
   return 0;
 }
 
+/* Refuses up front (MC_EINPUT) an output whose directory cannot take a new
+ * file, rather than after the run: creates and removes a probe file beside it. */
+static int check_writable(const char *out, mc_err *e) {
+  char probe[PATH_MAX + 48];
+  snprintf(probe, sizeof probe, "%s.probe-%ld", out, (long)getpid());
+  int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0)
+    return mc_err_set(e, MC_EINPUT, "cannot write %s: %s; choose another -o", out, strerror(errno));
+  close(fd);
+  unlink(probe);
+  return MC_OK;
+}
+
 static int file_exists(const char *p) {
   struct stat sb;
   return stat(p, &sb) == 0;
@@ -174,6 +188,7 @@ int mc_cmd_run(int argc, char **argv) {
     usage_err = 1;
   }
 
+  mc_h5_init_before_mpi();
   MPI_Init(&argc, &argv);
   /* From here on a signal asks for a checkpoint; before the run starts it
    * simply stops the run after setup (nothing is lost: nothing was done). */
@@ -267,6 +282,8 @@ int mc_cmd_run(int argc, char **argv) {
     if (rank == 0 && file_exists(outbuf) && !force)
       rc = mc_err_set(e, MC_EINPUT,
                       "%s exists; pass --force to overwrite it or -o to choose another", outbuf);
+    if (rc == MC_OK && rank == 0)
+      rc = check_writable(outbuf, e);
     if (rc == MC_OK && rank == 0 && resume && !file_exists(ckpt))
       rc = mc_err_set(e, MC_EINPUT,
                       "--resume: no checkpoint %s to continue from; run without --resume", ckpt);

@@ -10,3 +10,7 @@ foreach(cmd report merge plot resume)
   set_tests_properties(hostile_results_${cmd} PROPERTIES ENVIRONMENT "${MC_TEST_ENV}"
                        LABELS hostile TIMEOUT 900)
 endforeach()
+add_test(NAME hostile_faults
+         COMMAND bash ${MC_HOSTILE_DIR}/faults.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE})
+set_tests_properties(hostile_faults PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
+                     TIMEOUT 1800)
