@@ -199,7 +199,9 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
     return mc_err_set(e, MC_EINPUT,
                       "the states differ in shape (years, crossovers, accuracy, sample count "
                       "or sensitivity targets): they are not parts of one job");
-  if (memcmp(dst->shift, src->shift, sizeof *dst->shift * (size_t)nsketch(dst)) != 0)
+  if (memcmp(dst->shift, src->shift, sizeof *dst->shift * (size_t)nsketch(dst)) != 0 ||
+      (dst->nsens &&
+       memcmp(dst->sens_shift, src->sens_shift, sizeof *dst->sens_shift * (size_t)dst->nsens) != 0))
     return mc_err_set(e, MC_EINPUT,
                       "the states' moment shifts differ (written by different builds of the "
                       "engine): their sums cannot be added; rerun the parts with one build");

@@ -519,11 +519,7 @@ static int ext_unpack(mc_stats *st, const state_ext *x, const char *path, mc_err
   int k0 = MC_NSERIES * st->ny + MC_NPARAM, x0 = 2 * MC_NSERIES * st->ny;
   if ((size_t)(mc_stats_nsketch(st) - k0) != x->nb || (size_t)(mc_stats_nxsum(st) - x0) != x->nx)
     MC_FAIL(e, MC_EINPUT, "%s: the state's batches do not match its job (damaged file?)", path);
-  if (memcmp(x->shift, st->sens_shift, sizeof *x->shift * (size_t)st->nsens) != 0)
-    MC_FAIL(e, MC_EINPUT,
-            "%s: state/sensitivity_shift differs from this engine's (written by another build or "
-            "damaged): results would not match",
-            path);
+  memcpy(st->sens_shift, x->shift, sizeof *x->shift * (size_t)st->nsens);
   st->stop_blocks = x->stop_blocks;
   size_t at = 0;
   for (size_t k = 0; k < x->nb; k++) {
@@ -1527,11 +1523,10 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   /* The bytes are as written; now unpack them into a state. */
   MC_CHECK(mc_stats_alloc(spec, &st, e));
   memcpy(st->done, done, ndone);
-  if (memcmp(shift, st->shift, sizeof *shift * nser) != 0)
-    MC_FAIL(e, MC_EINPUT,
-            "%s: state/shift differs from this engine's (written by another build or "
-            "damaged): results would not match",
-            path);
+  /* The file's moment shifts, not this build's: the sums are relative to them
+   * (the checksum vouches for them). Merge and resume refuse states whose
+   * shifts differ (mc_stats_merge, crossover run --resume). */
+  memcpy(st->shift, shift, sizeof *shift * nser);
   size_t at = 0;
   for (int k = 0; k < nsk; k++) {
     mc_sketch *s = sketch_at(st, k);

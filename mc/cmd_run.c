@@ -309,7 +309,9 @@ int mc_cmd_run(int argc, char **argv) {
                         "--seed changed since); resume with the same job or start afresh without "
                         "--resume",
                         ckpt);
-      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * MC_NSERIES * st->ny) != 0)
+      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * MC_NSERIES * st->ny) != 0 ||
+               (st->nsens && memcmp(resumed->sens_shift, st->sens_shift,
+                                    sizeof *st->sens_shift * (size_t)st->nsens) != 0))
         rc = mc_err_set(e, MC_EINPUT,
                         "--resume: %s was written by another build of the engine (its moment "
                         "shifts differ), so this one cannot continue it exactly; start afresh "
