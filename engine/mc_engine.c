@@ -344,20 +344,14 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
 
   /* Exact sums: canonical chunks summed as integers. */
   int nx = mc_stats_nxsum(st);
-  size_t xlen = (size_t)nx * (MC_XSUM_CHUNKS + 3);
+  size_t xlen = (size_t)nx * MC_XSUM_PACKED;
   xb = malloc(sizeof *xb * xlen);
   if (rank == root)
     xr = malloc(sizeof *xr * xlen);
   if (!xb || (rank == root && !xr))
     MC_FAIL(e, MC_EFAIL, "out of memory in the reduction");
   for (int k = 0; k < nx; k++) {
-    mc_xsum x = *mc_stats_xsum(st, k);
-    mc_xsum_normalize(&x);
-    int64_t *d = xb + (size_t)k * (MC_XSUM_CHUNKS + 3);
-    memcpy(d, x.c, sizeof x.c);
-    d[MC_XSUM_CHUNKS] = (int64_t)x.ninf_pos;
-    d[MC_XSUM_CHUNKS + 1] = (int64_t)x.ninf_neg;
-    d[MC_XSUM_CHUNKS + 2] = (int64_t)x.nnan;
+    mc_xsum_pack(mc_stats_xsum(st, k), xb + (size_t)k * MC_XSUM_PACKED);
   }
   for (size_t off = 0; off < xlen; off += (size_t)1 << 28) {
     int cnt = (int)(xlen - off < ((size_t)1 << 28) ? xlen - off : ((size_t)1 << 28));
@@ -392,14 +386,7 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       out->tau_hist[i] += sum[at++];
     for (int k = 0; k < nx; k++) {
       mc_xsum x;
-      mc_xsum_init(&x);
-      const int64_t *d = xr + (size_t)k * (MC_XSUM_CHUNKS + 3);
-      memcpy(x.c, d, sizeof x.c);
-      x.ninf_pos = (uint64_t)d[MC_XSUM_CHUNKS];
-      x.ninf_neg = (uint64_t)d[MC_XSUM_CHUNKS + 1];
-      x.nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
-      x.nadd = 1;
-      mc_xsum_normalize(&x);
+      mc_xsum_unpack(xr + (size_t)k * MC_XSUM_PACKED, &x);
       mc_xsum_merge(mc_stats_xsum(out, k), &x);
     }
   }

@@ -314,7 +314,7 @@ static uint64_t state_checksum(const state_image *m) {
   fnv_bytes(&h, m->lohi, sizeof *m->lohi * 4 * m->nsk);
   fnv_bytes(&h, m->zn, sizeof *m->zn * 2 * m->nsk);
   fnv_bytes(&h, m->counts, sizeof *m->counts * m->ncounts);
-  fnv_bytes(&h, m->xs, sizeof *m->xs * 2 * m->nser * (MC_XSUM_CHUNKS + 3));
+  fnv_bytes(&h, m->xs, sizeof *m->xs * 2 * m->nser * MC_XSUM_PACKED);
   fnv_bytes(&h, m->shift, sizeof *m->shift * m->nser);
   fnv_bytes(&h, m->year_counts, sizeof *m->year_counts * m->nyc);
   fnv_bytes(&h, m->never, sizeof *m->never * m->ncross);
@@ -361,7 +361,7 @@ static uint64_t ext_checksum(uint64_t h, const state_ext *x) {
   fnv_bytes(&h, x->lohi, sizeof *x->lohi * 4 * x->nb);
   fnv_bytes(&h, x->zn, sizeof *x->zn * 2 * x->nb);
   fnv_bytes(&h, x->counts, sizeof *x->counts * x->ncounts);
-  fnv_bytes(&h, x->xs, sizeof *x->xs * x->nx * (MC_XSUM_CHUNKS + 3));
+  fnv_bytes(&h, x->xs, sizeof *x->xs * x->nx * MC_XSUM_PACKED);
   fnv_bytes(&h, x->shift, sizeof *x->shift * (size_t)x->nsens);
   return h;
 }
@@ -381,7 +381,7 @@ static int ext_pack(mc_stats *st, state_ext *x, const char *path, mc_err *e) {
   x->nx = (size_t)(mc_stats_nxsum(st) - x0);
   x->lohi = malloc(sizeof *x->lohi * 4 * x->nb + 1);
   x->zn = malloc(sizeof *x->zn * 2 * x->nb + 1);
-  x->xs = malloc(sizeof *x->xs * x->nx * (MC_XSUM_CHUNKS + 3) + 1);
+  x->xs = malloc(sizeof *x->xs * x->nx * MC_XSUM_PACKED + 1);
   x->shift = malloc(sizeof *x->shift * (size_t)st->nsens + 1);
   if (!x->lohi || !x->zn || !x->xs || !x->shift)
     MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
@@ -419,13 +419,7 @@ static int ext_pack(mc_stats *st, state_ext *x, const char *path, mc_err *e) {
     }
   }
   for (size_t k = 0; k < x->nx; k++) {
-    mc_xsum v = *mc_stats_xsum(st, x0 + (int)k);
-    mc_xsum_normalize(&v);
-    int64_t *d = x->xs + k * (MC_XSUM_CHUNKS + 3);
-    memcpy(d, v.c, sizeof v.c);
-    d[MC_XSUM_CHUNKS] = (int64_t)v.ninf_pos;
-    d[MC_XSUM_CHUNKS + 1] = (int64_t)v.ninf_neg;
-    d[MC_XSUM_CHUNKS + 2] = (int64_t)v.nnan;
+    mc_xsum_pack(mc_stats_xsum(st, x0 + (int)k), x->xs + k * MC_XSUM_PACKED);
   }
   memcpy(x->shift, st->sens_shift, sizeof *x->shift * (size_t)st->nsens);
 cleanup:
@@ -503,8 +497,8 @@ static int ext_read(hid_t g, const mc_spec *spec, state_ext *x, const char *path
     }
   MC_CHECK(read_ds(g, "batch_sketch_counts", H5T_NATIVE_UINT64, x->ncounts, NULL,
                    (void **)&x->counts, path, e));
-  MC_CHECK(read_ds(g, "sensitivity_xsum", H5T_NATIVE_INT64, (hsize_t)x->nx * (MC_XSUM_CHUNKS + 3),
-                   NULL, (void **)&x->xs, path, e));
+  MC_CHECK(read_ds(g, "sensitivity_xsum", H5T_NATIVE_INT64, (hsize_t)x->nx * MC_XSUM_PACKED, NULL,
+                   (void **)&x->xs, path, e));
   MC_CHECK(read_ds(g, "sensitivity_shift", H5T_NATIVE_DOUBLE, (hsize_t)spec->nsens, NULL,
                    (void **)&x->shift, path, e));
 cleanup:
@@ -537,14 +531,7 @@ static int ext_unpack(mc_stats *st, const state_ext *x, const char *path, mc_err
     s->nonfinite = x->zn[2 * k + 1];
   }
   for (size_t k = 0; k < x->nx; k++) {
-    mc_xsum *v = mc_stats_xsum(st, x0 + (int)k);
-    const int64_t *d = x->xs + k * (MC_XSUM_CHUNKS + 3);
-    memcpy(v->c, d, sizeof v->c);
-    v->ninf_pos = (uint64_t)d[MC_XSUM_CHUNKS];
-    v->ninf_neg = (uint64_t)d[MC_XSUM_CHUNKS + 1];
-    v->nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
-    v->nadd = 1;
-    mc_xsum_normalize(v);
+    mc_xsum_unpack(x->xs + k * MC_XSUM_PACKED, mc_stats_xsum(st, x0 + (int)k));
   }
   /* Consistency: the batches hold every done sample once; a stopped run holds
    * exactly the blocks before its stop point. */
@@ -585,7 +572,7 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   int nser = MC_NSERIES * st->ny;
   int64_t *lohi = malloc(sizeof(int64_t) * 4 * nsk);
   uint64_t *zn = malloc(sizeof(uint64_t) * 2 * nsk);
-  int64_t *xs = malloc(sizeof(int64_t) * 2 * nser * (MC_XSUM_CHUNKS + 3));
+  int64_t *xs = malloc(sizeof(int64_t) * 2 * nser * MC_XSUM_PACKED);
   uint64_t *counts = NULL;
   if (!lohi || !zn || !xs)
     MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
@@ -625,13 +612,7 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
     }
   }
   for (int k = 0; k < 2 * nser; k++) {
-    mc_xsum x = k < nser ? st->sum1[k] : st->sum2[k - nser];
-    mc_xsum_normalize(&x);
-    int64_t *d = xs + (size_t)k * (MC_XSUM_CHUNKS + 3);
-    memcpy(d, x.c, sizeof x.c);
-    d[MC_XSUM_CHUNKS] = (int64_t)x.ninf_pos;
-    d[MC_XSUM_CHUNKS + 1] = (int64_t)x.ninf_neg;
-    d[MC_XSUM_CHUNKS + 2] = (int64_t)x.nnan;
+    mc_xsum_pack(k < nser ? &st->sum1[k] : &st->sum2[k - nser], xs + (size_t)k * MC_XSUM_PACKED);
   }
   state_image im = {job->resolved_yaml ? job->resolved_yaml : "",
                     part,
@@ -1457,7 +1438,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
     }
   }
   MC_CHECK(read_ds(g, "sketch_counts", H5T_NATIVE_UINT64, total, NULL, (void **)&counts, path, e));
-  MC_CHECK(read_ds(g, "xsum", H5T_NATIVE_INT64, (hsize_t)2 * nser * (MC_XSUM_CHUNKS + 3), NULL,
+  MC_CHECK(read_ds(g, "xsum", H5T_NATIVE_INT64, (hsize_t)2 * nser * MC_XSUM_PACKED, NULL,
                    (void **)&xs, path, e));
   MC_CHECK(read_ds(g, "shift", H5T_NATIVE_DOUBLE, nser, NULL, (void **)&shift, path, e));
   MC_CHECK(read_ds(g, "year_counts", H5T_NATIVE_UINT64, (hsize_t)ncross * ny, NULL,
@@ -1543,14 +1524,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
     s->nonfinite = zn[2 * k + 1];
   }
   for (int k = 0; k < 2 * nser; k++) {
-    mc_xsum *x = k < nser ? &st->sum1[k] : &st->sum2[k - nser];
-    const int64_t *d = xs + (size_t)k * (MC_XSUM_CHUNKS + 3);
-    memcpy(x->c, d, sizeof x->c);
-    x->ninf_pos = (uint64_t)d[MC_XSUM_CHUNKS];
-    x->ninf_neg = (uint64_t)d[MC_XSUM_CHUNKS + 1];
-    x->nnan = (uint64_t)d[MC_XSUM_CHUNKS + 2];
-    x->nadd = 1;
-    mc_xsum_normalize(x);
+    mc_xsum_unpack(xs + (size_t)k * MC_XSUM_PACKED, k < nser ? &st->sum1[k] : &st->sum2[k - nser]);
   }
   memcpy(st->year_counts, year_counts, sizeof *year_counts * ncross * ny);
   memcpy(st->never, never, sizeof *never * ncross);
