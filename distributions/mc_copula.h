@@ -20,8 +20,7 @@ typedef struct mc_copula {
  * row major, symmetric, unit diagonal). names[i] names variable i in messages.
  * Returns MC_EINPUT, naming the parameters, when the normal-score matrix is not
  * positive definite. */
-int mc_copula_init(int dim, const double *rho_s, const char *const *names, mc_copula *c,
-                   mc_err *e);
+int mc_copula_init(int dim, const double *rho_s, const char *const *names, mc_copula *c, mc_err *e);
 
 /* Correlates n samples in place: z[i][s] (variable i, sample s) holds independent
  * standard normal scores on entry and correlated ones on return. Pure. */

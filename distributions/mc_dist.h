@@ -23,10 +23,10 @@ typedef struct mc_dist_type mc_dist_type;
 /* One parametrized distribution. Plain data: copy freely, nothing to free. */
 typedef struct mc_dist {
   const mc_dist_type *type;
-  double p[4];           /* canonical parameters, meaning per type (see mc_dist.c) */
-  double lo, hi;         /* truncation bounds; -inf/+inf when none */
-  double cdf_lo, cdf_hi; /* F(lo), F(hi) of the untruncated distribution */
-  int nvals;             /* discrete: number of values */
+  double p[4];                  /* canonical parameters, meaning per type (see mc_dist.c) */
+  double lo, hi;                /* truncation bounds; -inf/+inf when none */
+  double cdf_lo, cdf_hi;        /* F(lo), F(hi) of the untruncated distribution */
+  int nvals;                    /* discrete: number of values */
   double vals[MC_DIST_MAXVALS]; /* discrete: values, ascending */
   double cum[MC_DIST_MAXVALS];  /* discrete: cumulative weights, last = 1 */
 } mc_dist;
@@ -44,11 +44,11 @@ typedef struct mc_dist_args {
 
 struct mc_dist_type {
   const char *name;
-  const char *keys;     /* accepted keys, space separated, for messages */
-  int truncatable;      /* accepts min/max as truncation bounds */
+  const char *keys; /* accepted keys, space separated, for messages */
+  int truncatable;  /* accepts min/max as truncation bounds */
   int (*make)(const mc_dist_args *a, mc_dist *d, int *bad_key, mc_err *e);
-  double (*quantile)(const mc_dist *d, double u); /* untruncated inverse CDF */
-  double (*cdf)(const mc_dist *d, double x);      /* untruncated CDF */
+  double (*quantile)(const mc_dist *d, double u);            /* untruncated inverse CDF */
+  double (*cdf)(const mc_dist *d, double x);                 /* untruncated CDF */
   void (*support)(const mc_dist *d, double *lo, double *hi); /* untruncated */
 };
 
@@ -83,8 +83,7 @@ double mc_dist_cdf(const mc_dist *d, double x);
 /* Closed hull [lo, hi] of the values mc_dist_quantile can return for u in
  * (0, 1), with *lo_attained / *hi_attained telling whether the end itself
  * can be returned (e.g. a lognormal has lo = 0, not attained). */
-void mc_dist_support(const mc_dist *d, double *lo, int *lo_attained, double *hi,
-                     int *hi_attained);
+void mc_dist_support(const mc_dist *d, double *lo, int *lo_attained, double *hi, int *hi_attained);
 
 /* 1 when every quantile is the same value. */
 int mc_dist_is_constant(const mc_dist *d);

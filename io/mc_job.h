@@ -23,7 +23,7 @@ typedef struct mc_job {
   char path[1024];
   char description[1024];
   mc_job_param param[MC_NPARAM]; /* valid where spec.configured */
-  char *resolved_yaml; /* the resolved job as YAML text (owned); see mc_job_to_yaml */
+  char *resolved_yaml;           /* the resolved job as YAML text (owned); see mc_job_to_yaml */
 } mc_job;
 
 /* Loads and validates the job file at path into *job (caller frees with
