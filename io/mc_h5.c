@@ -92,11 +92,6 @@ static void fnv_bytes(uint64_t *h, const void *data, size_t n) {
 
 static void fnv_str(uint64_t *h, const char *s) { fnv_bytes(h, s ? s : "", s ? strlen(s) : 0); }
 
-void mc_h5_init_before_mpi(void) {
-  H5dont_atexit();
-  H5open();
-}
-
 /* Fuzz builds (CROSSOVER_FUZZ) compute the checksums but do not refuse on
  * them, so that mutated files reach the code that reads past them. */
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
@@ -740,6 +735,23 @@ cleanup:
   return rc;
 }
 
+/* After a write to a file on disk failed (a full disk), the flush of HDF5
+ * 1.10's metadata cache at close fails too, leaves the cache unusable ("slist
+ * already enabled?") and the library crashes when it shuts down (in
+ * MPI_Finalize). The file is discarded anyway, so it is emptied first
+ * (collective over comm, or serial with MPI_COMM_NULL), which frees the space
+ * the close needs; no flush may be tried before that. */
+static void empty_failed_file(const char *path, MPI_Comm comm) {
+  int rank = 0;
+  if (comm != MPI_COMM_NULL)
+    MPI_Comm_rank(comm, &rank);
+  if (rank == 0 && truncate(path, 0) != 0) {
+    /* nothing more to do: the close reports the failure */
+  }
+  if (comm != MPI_COMM_NULL)
+    MPI_Barrier(comm);
+}
+
 /* A results file is built in memory (HDF5's core driver, no backing store)
  * and written out here: a full disk is then a plain write error, where in
  * HDF5 1.10 a flush that fails leaves the file half-closed and the library
@@ -997,6 +1009,8 @@ cleanup:
     H5Dclose(dyear);
   if (dpct >= 0)
     H5Dclose(dpct);
+  if (f >= 0 && !in_memory && rc != MC_OK)
+    empty_failed_file(path, MPI_COMM_NULL);
   if (f >= 0 && H5Fclose(f) < 0 && rc == MC_OK)
     rc = mc_err_set(e, MC_EFAIL, "%s: closing the file failed (disk full?)", path);
   free(buf);
@@ -1711,6 +1725,8 @@ int mc_h5_read(const char *path, mc_job *job, mc_stats **out, mc_h5_meta *meta, 
 
 struct mc_h5_samples {
   char path[1024];
+  MPI_Comm comm;
+  int failed; /* a write failed on this rank */
   hid_t file;
   int nds;
   hid_t ds[MC_NPARAM + MC_MAXCROSS];
@@ -1726,6 +1742,7 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
   if (!h)
     return mc_err_set(e, MC_EFAIL, "out of memory");
   snprintf(h->path, sizeof h->path, "%s", path);
+  h->comm = comm;
   h->file = -1;
   H5ID(fapl, H5Pcreate(H5P_FILE_ACCESS));
   H5C(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
@@ -1781,6 +1798,8 @@ int mc_h5_samples_write(void *ctx, uint64_t first, int n, const double *const *i
     fs = -1;
   }
 cleanup:
+  if (rc != MC_OK)
+    h->failed = 1;
   if (fs >= 0)
     H5Sclose(fs);
   if (mem >= 0)
@@ -1796,8 +1815,16 @@ int mc_h5_samples_close(mc_h5_samples *h, mc_err *e) {
   for (int i = 0; i < h->nds; i++)
     if (h->ds[i] >= 0)
       H5Dclose(h->ds[i]);
-  if (h->file >= 0 && H5Fclose(h->file) < 0)
-    rc = mc_err_set(e, MC_EFAIL, "%s: closing the per-sample output failed (disk full?)", path);
+  if (h->file >= 0) {
+    int bad = h->failed;
+    MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, h->comm);
+    if (bad) {
+      empty_failed_file(path, h->comm);
+      rc = mc_err_set(e, MC_EFAIL, "%s: writing the per-sample output failed (disk full?)", path);
+    }
+    if (H5Fclose(h->file) < 0 && rc == MC_OK)
+      rc = mc_err_set(e, MC_EFAIL, "%s: closing the per-sample output failed (disk full?)", path);
+  }
   free(h);
   return rc;
 }

@@ -34,13 +34,6 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
  * environment skips that). */
 int mc_h5_read(const char *path, mc_job *job, mc_stats **st, mc_h5_meta *meta, mc_err *e);
 
-/* Call before MPI_Init in a program that writes results files in parallel:
- * starts HDF5 so that it does not shut itself down inside MPI_Finalize,
- * where HDF5 1.10 crashes on a file whose close failed (a full disk); every
- * file is closed explicitly instead, and what a failed close leaves goes with
- * the process. */
-void mc_h5_init_before_mpi(void);
-
 /* Adds (or replaces) a string attribute of the root group of an existing file. */
 int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e);
 

@@ -188,7 +188,6 @@ int mc_cmd_run(int argc, char **argv) {
     usage_err = 1;
   }
 
-  mc_h5_init_before_mpi();
   MPI_Init(&argc, &argv);
   /* From here on a signal asks for a checkpoint; before the run starts it
    * simply stops the run after setup (nothing is lost: nothing was done). */
