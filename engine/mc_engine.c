@@ -81,8 +81,11 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
     mc_sketch_init(&st->bseries[k], st->bmbits);
   for (int k = 0; k < nsensx(st); k++)
     mc_xsum_init(&st->sens[k]);
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < MC_NPARAM; p++) {
     mc_sketch_init(&st->param[p], st->mbits);
+    st->fault_lo[p] = INFINITY;
+    st->fault_hi[p] = -INFINITY;
+  }
 
   /* Shift for the moments: the series at the parameters' medians, a value
    * every rank computes alike without sampling (keeps sums of squares free
@@ -240,6 +243,11 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
     dst->tau_hist[i] += src->tau_hist[i];
   for (uint64_t i = 0; i < (dst->nblocks + 7) / 8; i++)
     dst->done[i] |= src->done[i];
+  dst->fault_samples += src->fault_samples;
+  for (int p = 0; p < MC_NPARAM; p++) {
+    dst->fault_lo[p] = fmin(dst->fault_lo[p], src->fault_lo[p]);
+    dst->fault_hi[p] = fmax(dst->fault_hi[p], src->fault_hi[p]);
+  }
 cleanup:
   return rc;
 }
@@ -358,6 +366,11 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
     MPI_CHECK(MPI_Reduce(xb + off, rank == root ? xr + off : NULL, cnt, MPI_INT64_T, MPI_SUM, root,
                          comm));
   }
+  uint64_t fault_n = 0;
+  double fault_lo[MC_NPARAM], fault_hi[MC_NPARAM];
+  MPI_CHECK(MPI_Reduce(&st->fault_samples, &fault_n, 1, MPI_UINT64_T, MPI_SUM, root, comm));
+  MPI_CHECK(MPI_Reduce(st->fault_lo, fault_lo, MC_NPARAM, MPI_DOUBLE, MPI_MIN, root, comm));
+  MPI_CHECK(MPI_Reduce(st->fault_hi, fault_hi, MC_NPARAM, MPI_DOUBLE, MPI_MAX, root, comm));
 
   if (rank == root) {
     at = 0;
@@ -388,6 +401,11 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       mc_xsum x;
       mc_xsum_unpack(xr + (size_t)k * MC_XSUM_PACKED, &x);
       mc_xsum_merge(mc_stats_xsum(out, k), &x);
+    }
+    out->fault_samples += fault_n;
+    for (int p = 0; p < MC_NPARAM; p++) {
+      out->fault_lo[p] = fmin(out->fault_lo[p], fault_lo[p]);
+      out->fault_hi[p] = fmax(out->fault_hi[p], fault_hi[p]);
     }
   }
 cleanup:
@@ -712,6 +730,31 @@ MC_CLONES void mc_engine_block_moments(const double *x, int n, double K, double 
   *s2 = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));
 }
 
+/* Finds the block's samples with a non-finite value in some series and year
+ * (only called for a block that has one) and widens the parameters' ranges
+ * over them. */
+static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w, int n) {
+  for (int i = 0; i < n; i++) {
+    int bad = 0;
+    for (int s = 0; s < MC_NSERIES && !bad; s++) {
+      if (!mc_spec_has_series(spec, s))
+        continue;
+      for (int y = 0; y < st->ny && !bad; y++)
+        bad = !isfinite(w->grid[(size_t)(s * st->ny + y) * MC_BLOCK + i]);
+    }
+    if (!bad)
+      continue;
+    st->fault_samples++;
+    for (int p = 0; p < MC_NPARAM; p++) {
+      double v = w->in[p][i];
+      if (v < st->fault_lo[p])
+        st->fault_lo[p] = v;
+      if (v > st->fault_hi[p])
+        st->fault_hi[p] = v;
+    }
+  }
+}
+
 static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m,
                          mc_stats *st, workspace *w, uint64_t b, const mc_run_opts *opts,
                          mc_err *e) {
@@ -726,6 +769,9 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
   mc_model_prepare((const double *const *)w->in, n, w->coef);
   mc_model_grid(m, (const double *const *)w->in, (const double *const *)w->coef, n, w->grid,
                 MC_BLOCK, w->mwork);
+  uint64_t nonfinite_before = 0, nonfinite_after = 0;
+  for (int k = 0; k < MC_NSERIES * ny; k++)
+    nonfinite_before += st->series[k].nonfinite;
   for (int s = 0; s < MC_NSERIES; s++) {
     if (!mc_spec_has_series(spec, s))
       continue;
@@ -741,6 +787,10 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       mc_xsum_add(&st->sum2[k], s2);
     }
   }
+  for (int k = 0; k < MC_NSERIES * ny; k++)
+    nonfinite_after += st->series[k].nonfinite;
+  if (nonfinite_after != nonfinite_before)
+    record_faults(spec, st, w, n);
   for (int t = 0; t < spec->nsens; t++)
     if (spec->sens[t].kind == MC_SENS_SERIES) {
       const double *x = w->grid + (size_t)(spec->sens[t].id * ny + spec->sens[t].year) * MC_BLOCK;

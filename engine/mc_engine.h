@@ -61,6 +61,13 @@ typedef struct mc_stats {
   double *shift;     /* [MC_NSERIES * ny] the series at the parameters' medians */
   mc_sketch param[MC_NPARAM];
 
+  /* Samples with a non-finite value (overflow to infinity, or NaN) in any
+   * series and year, and per parameter the least and greatest input among
+   * them (+inf and -inf while there are none): exact, so merged and reduced
+   * with sums, minima and maxima in any order. */
+  uint64_t fault_samples;
+  double fault_lo[MC_NPARAM], fault_hi[MC_NPARAM];
+
   uint64_t *year_counts; /* [ncross * ny] */
   uint64_t *never;       /* [ncross] */
   int64_t ntau;          /* bins of each crossing-time histogram */

@@ -556,6 +556,86 @@ cleanup:
   return rc;
 }
 
+/* ---- samples whose projection was not finite (issue 8) ----------------------- */
+
+/* /state attribute fault_samples and dataset fault_range [MC_NPARAM, 2]
+ * (docs/results-format.md): the samples with a non-finite value in any series
+ * and year, and per parameter the least and greatest input among them
+ * (+inf, -inf while there are none). A file written before them reads as
+ * having none, and its checksum is that of the rest. */
+typedef struct state_faults {
+  int present;
+  uint64_t samples;
+  double range[2 * MC_NPARAM]; /* lo, hi per parameter */
+} state_faults;
+
+static uint64_t faults_checksum(uint64_t h, const state_faults *f) {
+  if (!f->present)
+    return h;
+  fnv_bytes(&h, &f->samples, sizeof f->samples);
+  fnv_bytes(&h, f->range, sizeof f->range);
+  return h;
+}
+
+static void faults_pack(const mc_stats *st, state_faults *f) {
+  f->present = 1;
+  f->samples = st->fault_samples;
+  for (int p = 0; p < MC_NPARAM; p++) {
+    f->range[2 * p] = st->fault_lo[p];
+    f->range[2 * p + 1] = st->fault_hi[p];
+  }
+}
+
+static int faults_write(hid_t g, const state_faults *f, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  hsize_t d2[2] = {MC_NPARAM, 2};
+  MC_CHECK(attr_u64(g, "fault_samples", f->samples, path, e));
+  MC_CHECK(dset(g, "fault_range", H5T_NATIVE_DOUBLE, 2, d2, f->range, NULL, path, e));
+cleanup:
+  return rc;
+}
+
+static int faults_read(hid_t g, state_faults *f, const char *path, mc_err *e) {
+  int rc = MC_OK;
+  memset(f, 0, sizeof *f);
+  if (H5Lexists(g, "fault_range", H5P_DEFAULT) <= 0)
+    return MC_OK;
+  f->present = 1;
+  MC_CHECK(read_attr_num(g, "fault_samples", H5T_NATIVE_UINT64, &f->samples, path, e));
+  MC_CHECK(read_ds(g, "fault_range", H5T_NATIVE_DOUBLE, 2 * MC_NPARAM, f->range, NULL, path, e));
+cleanup:
+  return rc;
+}
+
+/* Moves checked fault ranges into st; n samples are done. */
+static int faults_unpack(mc_stats *st, const state_faults *f, uint64_t n, const char *path,
+                         mc_err *e) {
+  if (!f->present)
+    return MC_OK;
+  uint64_t most = 0;
+  for (int k = 0; k < MC_NSERIES * st->ny; k++)
+    if (st->series[k].nonfinite > most)
+      most = st->series[k].nonfinite;
+  if (f->samples > n || f->samples < most)
+    return mc_err_set(e, MC_EINPUT,
+                      "%s: state attribute fault_samples (%llu) is not between the most "
+                      "non-finite values of one series and year (%llu) and the samples done "
+                      "(%llu) (damaged file?)",
+                      path, (unsigned long long)f->samples, (unsigned long long)most,
+                      (unsigned long long)n);
+  for (int p = 0; p < MC_NPARAM; p++) {
+    double lo = f->range[2 * p], hi = f->range[2 * p + 1];
+    if (isnan(lo) || isnan(hi) || (lo > hi && !(lo == INFINITY && hi == -INFINITY)) ||
+        (f->samples == 0 && lo <= hi))
+      return mc_err_set(e, MC_EINPUT,
+                        "%s: state/fault_range holds impossible values (damaged file?)", path);
+    st->fault_lo[p] = lo;
+    st->fault_hi[p] = hi;
+  }
+  st->fault_samples = f->samples;
+  return MC_OK;
+}
+
 static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const char *part,
                        const char *path, mc_err *e) {
   mc_stats *st = (mc_stats *)cst;
@@ -638,7 +718,10 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
                     (size_t)st->ncross * st->ntau};
   H5ID(g, H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   MC_CHECK(ext_pack(st, &ext, path, e));
-  MC_CHECK(attr_u64(g, "checksum", ext_checksum(state_checksum(&im), &ext), path, e));
+  state_faults faults;
+  faults_pack(st, &faults);
+  MC_CHECK(attr_u64(g, "checksum",
+                    faults_checksum(ext_checksum(state_checksum(&im), &ext), &faults), path, e));
   MC_CHECK(attr_i32(g, "engine_format", MC_ENGINE_FORMAT, path, e));
   MC_CHECK(attr_i32(g, "block_size", MC_BLOCK, path, e));
   MC_CHECK(attr_i32(g, "tau_bins_per_year", MC_TAU_BINS_PER_YEAR, path, e));
@@ -665,6 +748,7 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   MC_CHECK(dset1(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)st->ncross * st->ntau, st->tau_hist,
                  NULL, path, e));
   MC_CHECK(ext_write(g, &ext, path, e));
+  MC_CHECK(faults_write(g, &faults, path, e));
 cleanup:
   ext_free(&ext);
   if (g >= 0)
@@ -1461,6 +1545,8 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   MC_CHECK(read_ds(g, "tau_hist", H5T_NATIVE_UINT64, (hsize_t)ncross * ntau, NULL,
                    (void **)&tau_hist, path, e));
   MC_CHECK(ext_read(g, spec, &ext, path, e));
+  state_faults faults;
+  MC_CHECK(faults_read(g, &faults, path, e));
   {
     state_image im = {config,
                       part,
@@ -1489,7 +1575,8 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
                       (size_t)ncross * ny,
                       (size_t)ncross,
                       (size_t)ncross * ntau};
-    if (CHECKSUMS_REFUSE && ext_checksum(state_checksum(&im), &ext) != checksum)
+    if (CHECKSUMS_REFUSE &&
+        faults_checksum(ext_checksum(state_checksum(&im), &ext), &faults) != checksum)
       MC_FAIL(e, MC_EINPUT,
               "%s: the state's checksum does not match its contents: the file is damaged "
               "(changed after it was written)",
@@ -1544,6 +1631,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   memcpy(st->never, never, sizeof *never * ncross);
   memcpy(st->tau_hist, tau_hist, sizeof *tau_hist * ncross * ntau);
   MC_CHECK(ext_unpack(st, &ext, path, e));
+  MC_CHECK(faults_unpack(st, &faults, mc_stats_done_samples(st), path, e));
 
   /* Consistency: every done sample is counted once in each statistic. */
   {

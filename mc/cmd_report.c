@@ -920,6 +920,84 @@ static int report_compare(const char *pa, const char *pb, int fmt) {
   return rc;
 }
 
+/* The fraction of a parameter's samples below x (below or at x when
+ * at_or_below), read from its sketch by bisection on the percentile; values
+ * within the sketch's accuracy a of x count as x. */
+static double param_fraction(const mc_stats *st, double a, int p, double x, int at_or_below) {
+  double lo = 0, hi = 100, tol = 2 * a * fabs(x);
+  for (int i = 0; i < 40; i++) {
+    double mid = 0.5 * (lo + hi), v = mc_stats_param_percentile(st, p, mid);
+    if (at_or_below ? v <= x + tol : v < x - tol)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo / 100;
+}
+
+/* Warns on stderr (every format) when some samples overflowed or gave NaN:
+ * which series and years lost values, and the parameters whose values among
+ * those samples are confined to part of their range, the likely cause. */
+static void warn_faults(const char *path, const mc_job *job, const mc_stats *st) {
+  const mc_spec *s = &job->spec;
+  if (st->fault_samples == 0)
+    return;
+  uint64_t n = mc_stats_done_samples(st);
+  fprintf(
+      stderr,
+      "crossover report: warning: %s: %llu of %llu samples (%.3g%%) overflowed to infinity "
+      "or gave NaN in some projection; those values are left out of the bands and moments of:\n",
+      path, (unsigned long long)st->fault_samples, (unsigned long long)n,
+      100.0 * (double)st->fault_samples / (double)n);
+  for (int sr = 0; sr < MC_NSERIES; sr++) {
+    if (!mc_spec_has_series(s, sr))
+      continue;
+    int first = -1, last = -1;
+    uint64_t most = 0;
+    for (int y = 0; y < st->ny; y++) {
+      uint64_t nf = st->series[sr * st->ny + y].nonfinite;
+      if (!nf)
+        continue;
+      if (first < 0)
+        first = y;
+      last = y;
+      if (nf > most)
+        most = nf;
+    }
+    if (first >= 0)
+      fprintf(stderr, "  %s in %d-%d (up to %llu samples a year)\n", mc_series[sr].name,
+              s->base_year + first, s->base_year + last, (unsigned long long)most);
+  }
+  /* Parameters ranked by the share of their samples the faulty ones span. */
+  int order[MC_NPARAM], k = 0;
+  double span[MC_NPARAM];
+  for (int p = 0; p < MC_NPARAM; p++) {
+    if (!s->configured[p] || !(st->fault_lo[p] <= st->fault_hi[p]))
+      continue; /* defaults follow another parameter or are constant */
+    span[p] = param_fraction(st, s->rel_acc, p, st->fault_hi[p], 1) -
+              param_fraction(st, s->rel_acc, p, st->fault_lo[p], 0);
+    if (span[p] < 0.9)
+      order[k++] = p;
+  }
+  for (int i = 1; i < k; i++)
+    for (int j = i; j > 0 && span[order[j]] < span[order[j - 1]]; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  if (k == 0) {
+    fprintf(stderr, "  no parameter's values among those samples are confined to a part of its "
+                    "range\n");
+    return;
+  }
+  fprintf(stderr, "  among those samples, these parameters took only part of their range:\n");
+  for (int i = 0; i < k && i < 5; i++) {
+    int p = order[i];
+    fprintf(stderr, "    %s from %.4g to %.4g %s (%.0f%% of its samples lie in that range)\n",
+            mc_params[p].key, st->fault_lo[p], st->fault_hi[p], mc_params[p].unit, 100 * span[p]);
+  }
+}
+
 int mc_cmd_report(int argc, char **argv) {
   static const struct option opts[] = {
       {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -970,14 +1048,17 @@ int mc_cmd_report(int argc, char **argv) {
   if (mc_stats_done_samples(st) == 0) {
     fprintf(stderr, "crossover report: %s holds no samples yet\n", argv[optind]);
     rc = MC_EINPUT;
-  } else if (fmt == F_TEXT)
-    report_text(argv[optind], &job, st);
-  else if (fmt == F_CSV)
-    report_csv(&job, st);
-  else if (fmt == F_MARKDOWN)
-    report_markdown(argv[optind], &job, st);
-  else
-    report_json(&job, st);
+  } else {
+    warn_faults(argv[optind], &job, st);
+    if (fmt == F_TEXT)
+      report_text(argv[optind], &job, st);
+    else if (fmt == F_CSV)
+      report_csv(&job, st);
+    else if (fmt == F_MARKDOWN)
+      report_markdown(argv[optind], &job, st);
+    else
+      report_json(&job, st);
+  }
   mc_stats_free(st);
   mc_job_free(&job);
   return rc;

@@ -14,3 +14,8 @@ add_test(NAME hostile_faults
          COMMAND bash ${MC_HOSTILE_DIR}/faults.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE})
 set_tests_properties(hostile_faults PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
                      TIMEOUT 1800)
+add_test(NAME hostile_numeric
+         COMMAND bash ${MC_HOSTILE_DIR}/numeric.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${PYTHON3_DEBIAN})
+set_tests_properties(hostile_numeric PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
+                     TIMEOUT 900)
