@@ -13,12 +13,12 @@ add_test(NAME fuzz_regressions_job
 # Inputs on which HDF5 loops wait out the reader's time bound (2 s here).
 add_test(NAME fuzz_regressions_results
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/hostile/fuzz_regressions.sh results
-                 $<TARGET_FILE:fuzz_results_replay> $<TARGET_FILE:crossover> ${MC_FUZZ_REG}/results
-                 "[co]*.h5.gz")
+                 $<TARGET_FILE:fuzz_results_replay> $<TARGET_FILE:crossover>
+                 ${MC_FUZZ_REG}/results.tar.xz "[co]*")
 add_test(NAME fuzz_regressions_results_timeouts
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/hostile/fuzz_regressions.sh results
-                 $<TARGET_FILE:fuzz_results_replay> $<TARGET_FILE:crossover> ${MC_FUZZ_REG}/results
-                 "timeout-*.h5.gz")
+                 $<TARGET_FILE:fuzz_results_replay> $<TARGET_FILE:crossover>
+                 ${MC_FUZZ_REG}/results.tar.xz "timeout-*")
 set_tests_properties(fuzz_regressions_job fuzz_regressions_results
                      PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile TIMEOUT 1800)
 set_tests_properties(fuzz_regressions_results_timeouts PROPERTIES

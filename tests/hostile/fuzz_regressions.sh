@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Replays the inputs kept under tests/fuzz-regressions/ through the normal
-# build. Usage: fuzz_regressions.sh job|results REPLAY CROSSOVER DIR [PATTERN]
-#   job:     REPLAY (fuzz_job's checks) exits 0 on each file; `crossover check`
-#            exits 0 or 2, never crashes.
-#   results: each NAME.h5.gz (matching PATTERN, default *) is unpacked; REPLAY
+# build. Usage: fuzz_regressions.sh job|results REPLAY CROSSOVER SOURCE [PATTERN]
+#   job:     SOURCE is a folder; REPLAY (fuzz_job's checks) exits 0 on each
+#            file; `crossover check` exits 0 or 2, never crashes.
+#   results: SOURCE is a .tar.xz of results files; each file in it matching
+#            PATTERN (default *) is unpacked; REPLAY
 #            (fuzz_results' checks) exits 0; `crossover report` and `crossover
 #            merge` exit 2 naming the file, merge writing nothing, or 0 where
 #            the damage only showed under AddressSanitizer (an over-read inside
@@ -18,6 +19,11 @@ fail() {
   failures=$((failures + 1))
 }
 crashed() { [ "$1" -ge 124 ]; } # timeout(1), signals and sanitizer aborts
+if [ "$kind" = results ]; then
+  mkdir "$tmp/all"
+  tar -xJf "$dir" -C "$tmp/all" || { echo "FAIL: cannot unpack $dir"; exit 1; }
+  dir=$tmp/all
+fi
 for f in "$dir"/$pattern; do
   [ -f "$f" ] || continue
   name=$(basename "$f")
@@ -29,8 +35,7 @@ for f in "$dir"/$pattern; do
     [ "$rc" = 0 ] || [ "$rc" = 2 ] || fail "check exited $rc: $(head -c 300 "$tmp/err")"
     continue
   fi
-  in=$tmp/$name.h5
-  gzip -dc "$f" >"$in" || { fail "cannot unpack"; continue; }
+  in=$f
   timeout 300 "$replay" "$in" >"$tmp/out" 2>&1 || fail "replay: $(tail -5 "$tmp/out")"
   timeout 300 "$exe" report "$in" >/dev/null 2>"$tmp/err"
   rc=$?
@@ -47,7 +52,6 @@ for f in "$dir"/$pattern; do
   mrc=$?
   [ "$mrc" = "$rc" ] || fail "merge exited $mrc, report $rc: $(head -c 300 "$tmp/err")"
   [ "$mrc" = 0 ] || [ -z "$(ls -A "$tmp/m")" ] || fail "merge left $(ls -A "$tmp/m")"
-  rm -f "$in"
 done
 echo "$kind: $n inputs replayed, $failures failure(s)"
 exit $((failures > 0))
