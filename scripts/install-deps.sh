@@ -10,7 +10,7 @@ PKGS=(
   libplplot-dev plplot-driver-cairo
   slurmctld slurmd slurm-client munge
   python3-numpy python3-h5py python3-xarray python3-h5netcdf netcdf-bin
-  clang-format
+  clang-format clang libclang-rt-14-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do
