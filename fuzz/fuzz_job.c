@@ -7,6 +7,7 @@
  *    spec (mc_spec_digest), as `merge` and `--resume` rely on;
  *  - the state of an accepted job of modest size can be allocated (this runs
  *    the model once at the parameters' medians). */
+#include <gsl/gsl_errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,11 @@
 static void fail(const char *what, const char *msg) {
   fprintf(stderr, "fuzz_job: %s: %s\n", what, msg);
   abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  gsl_set_error_handler_off(); /* as crossover does (mc/cli.c) */
+  return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

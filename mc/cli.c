@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,11 @@ static const char usage[] =
 void mc_cli_error(const char *msg) { fprintf(stderr, "crossover: %s\n", msg); }
 
 int mc_cli_main(int argc, char **argv) {
+  /* GSL's default handler aborts the process on a domain or convergence error
+   * (an extreme distribution parameter in a job file can cause one); its
+   * functions then return an error code or NaN instead, which the callers
+   * check. */
+  gsl_set_error_handler_off();
   if (argc < 2) {
     fputs(usage, stderr);
     return 2;
