@@ -55,7 +55,13 @@ static int fail_at_pos(ctx *c, int line, int col, const char *fmt, ...) {
 
 static const yaml_node_t *get(ctx *c, int id) { return yaml_document_get_node(c->doc, id); }
 
-static const char *sval(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+/* A scalar's text; a sequence or mapping (as a key, say) reads as a placeholder
+ * instead of whatever its union holds. */
+static const char *sval(const yaml_node_t *n) {
+  if (n->type == YAML_SCALAR_NODE)
+    return (const char *)n->data.scalar.value;
+  return n->type == YAML_SEQUENCE_NODE ? "[...]" : n->type == YAML_MAPPING_NODE ? "{...}" : "";
+}
 
 static int is_plain(const yaml_node_t *n) {
   return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
