@@ -238,15 +238,16 @@ static inline double pair_upper(const growth_pair *g, double a, double b, double
   return -(g->A + dmin(sIa, sIb) - dmax(sTa, sTb) + dmin(cIa, cIb) + dmin(cTa, cTb));
 }
 
-/* The screened search for a default pair: years whose bound is negative are
- * skipped; exp(-K t) along the scan by recurrence, halvings by square roots. */
-static double search_pair(const growth_pair *g, double QI, double QT, double qI, double qT,
-                          int last) {
+/* The screened search for a default pair from year a0 on, exp(-K a0) given:
+ * years whose bound is negative are skipped; exp(-K t) along the scan by
+ * recurrence, halvings by square roots. The vectorized search below takes
+ * the same steps; this scalar form serves the samples it leaves over. */
+static double search_pair(const growth_pair *g, double QI, double QT, double qI, double qT, int a0,
+                          double eIa, double eTa, int last) {
   const double margin = 1e-9;
   const double h = 1.0 / MC_SCAN_PER_YEAR;
-  double eIa = 1.0, eTa = 1.0; /* exp(-K a) at the year start a */
   int years = (last + MC_SCAN_PER_YEAR - 1) / MC_SCAN_PER_YEAR;
-  for (int a = 0; a < years; a++) {
+  for (int a = a0; a < years; a++) {
     double eIb = eIa * QI, eTb = eTa * QT;
     if (pair_upper(g, a, a + 1, eIa, eIb, eTa, eTb) < -margin) {
       eIa = eIb;
@@ -286,6 +287,99 @@ static double search_pair(const growth_pair *g, double QI, double QT, double qI,
   return INFINITY;
 }
 
+/* The vectorized form of search_pair for a chunk of samples, in three passes
+ * over structure-of-arrays state: (1) per sample the first year whose bound
+ * is not below -margin, (2) the 12 scan points of that year, (3) the
+ * bisection of the first bracket. Every sample goes through the same
+ * floating-point operations in the same order as in search_pair (selects
+ * instead of branches; sqrt is correctly rounded in every vector width), so
+ * the bits are the same. A sample whose candidate year holds no scan point
+ * with a crossing (the bound is loose) continues in search_pair from the
+ * next year. */
+#define XO_CHUNK 256
+
+typedef struct xo_state {
+  double A[XO_CHUNK], B[XO_CHUNK], CI[XO_CHUNK], CT[XO_CHUNK], SI[XO_CHUNK], ST[XO_CHUNK];
+  double QI[XO_CHUNK], QT[XO_CHUNK], qI[XO_CHUNK], qT[XO_CHUNK];
+  double years[XO_CHUNK];              /* years to search: scan points up to years * 12 */
+  double ya[XO_CHUNK];                 /* (1) the first year not screened out; years when none */
+  double eIa[XO_CHUNK], eTa[XO_CHUNK]; /* (1) exp(-K ya) */
+  double jf[XO_CHUNK];                 /* (2) the first scan point with a crossing; 0 when none */
+  double hi[XO_CHUNK];                 /* (3) the upper end of the final bracket */
+  int idx[XO_CHUNK];                   /* the sample */
+} xo_state;
+
+/* Pass (1), inlined with a constant sign so that pair_upper's branch goes. */
+static inline __attribute__((always_inline)) void screen_body(xo_state *restrict s, int m,
+                                                              int maxyears, const double sg) {
+  const double margin = 1e-9;
+  double eI[XO_CHUNK], eT[XO_CHUNK]; /* exp(-K a) at the year start a */
+  for (int k = 0; k < m; k++) {
+    eI[k] = eT[k] = s->eIa[k] = s->eTa[k] = 1.0;
+    s->ya[k] = s->years[k];
+  }
+  for (int a = 0; a < maxyears; a++) {
+    const double da = a, db = a + 1;
+    for (int k = 0; k < m; k++) {
+      growth_pair g = {s->A[k], 0, s->CI[k], s->CT[k], sg, s->SI[k], s->ST[k]};
+      double eIb = eI[k] * s->QI[k], eTb = eT[k] * s->QT[k];
+      double ub = pair_upper(&g, da, db, eI[k], eIb, eT[k], eTb);
+      int take = s->ya[k] == s->years[k] && da < s->years[k] && !(ub < -margin);
+      s->ya[k] = take ? da : s->ya[k];
+      s->eIa[k] = take ? eI[k] : s->eIa[k];
+      s->eTa[k] = take ? eT[k] : s->eTa[k];
+      eI[k] = eIb;
+      eT[k] = eTb;
+    }
+  }
+}
+
+MC_CLONES static void screen_years(xo_state *s, int m, int maxyears, double sg) {
+  if (sg > 0)
+    screen_body(s, m, maxyears, 1.0);
+  else
+    screen_body(s, m, maxyears, -1.0);
+}
+
+/* Passes (2) and (3): the scan of year ya and the bisection of its first
+ * bracket, both of fixed length, unrolled so that the state stays in
+ * registers. A sample without a bracket in that year gets jf = 0. */
+MC_CLONES static void scan_bisect(xo_state *restrict s, int m, double sg) {
+  const double h = 1.0 / MC_SCAN_PER_YEAR;
+  for (int k = 0; k < m; k++) {
+    growth_pair g = {s->A[k], s->B[k], s->CI[k], s->CT[k], sg, 0, 0};
+    double qI = s->qI[k], qT = s->qT[k];
+    double eIlo = s->eIa[k], eTlo = s->eTa[k];
+    double j0 = s->ya[k] * MC_SCAN_PER_YEAR, jf = 0;
+#pragma GCC unroll 12
+    for (int step = 1; step <= MC_SCAN_PER_YEAR; step++) {
+      double j = j0 + step;
+      double eI = eIlo * qI, eT = eTlo * qT;
+      double v = pair_value(&g, j * h, eI, eT);
+      /* jf stays 0 while every point so far has v < 0 (j >= 1) */
+      jf = jf == 0 ? (v < 0 ? 0.0 : j) : jf;
+      eIlo = jf == 0 ? eI : eIlo;
+      eTlo = jf == 0 ? eT : eTlo;
+    }
+    double lo = (jf - 1) * h, hi = jf * h;
+    double rI = qI, rT = qT;
+#pragma GCC unroll 8
+    for (int b = 0; b < MC_BISECT_STEPS; b++) {
+      rI = sqrt(rI);
+      rT = sqrt(rT);
+      double mid = 0.5 * (lo + hi);
+      double eIm = eIlo * rI, eTm = eTlo * rT;
+      double v = pair_value(&g, mid, eIm, eTm);
+      hi = v >= 0 ? mid : hi;
+      lo = v >= 0 ? lo : mid;
+      eIlo = v >= 0 ? eIlo : eIm;
+      eTlo = v >= 0 ? eTlo : eTm;
+    }
+    s->jf[k] = jf;
+    s->hi[k] = hi;
+  }
+}
+
 /* For a default pair: sign and constant; 0 when the pair is not one. */
 static int pair_kind(const mc_model *m, int lhs, int rhs, double *sg, int *energy) {
   if (m->has_cap && m->policy != MC_POLICY_PROPORTIONAL)
@@ -303,6 +397,53 @@ static int pair_kind(const mc_model *m, int lhs, int rhs, double *sg, int *energ
   return 1;
 }
 
+/* The search of the default pair for samples [i0, i0 + nc), nc <= XO_CHUNK. */
+static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int ny, double sg,
+                                 int energy, const int *year, double *tau) {
+  xo_state s;
+  int m = 0, maxyears = 0;
+  for (int i = i0; i < i0 + nc; i++) {
+    int yc = year[i];
+    if (yc == 0) {
+      tau[i] = 0;
+      continue;
+    }
+    /* The first crossing lies at or before the first grid year that shows one. */
+    int years = yc > 0 ? yc : ny - 1;
+    double CI = coef[MC_C_CI][i], CT = coef[MC_C_CT][i];
+    double SI = coef[MC_C_SI][i], ST = coef[MC_C_ST][i];
+    s.A[m] = coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i] + (energy ? coef[MC_C_LNU][i] : 0.0) + CI - CT;
+    s.B[m] = SI - ST;
+    s.CI[m] = CI;
+    s.CT[m] = CT;
+    s.SI[m] = SI;
+    s.ST[m] = ST;
+    s.QI[m] = coef[MC_C_QI][i];
+    s.QT[m] = coef[MC_C_QT][i];
+    s.qI[m] = coef[MC_C_QI12][i];
+    s.qT[m] = coef[MC_C_QT12][i];
+    s.years[m] = years;
+    s.idx[m] = i;
+    maxyears = years > maxyears ? years : maxyears;
+    m++;
+  }
+  screen_years(&s, m, maxyears, sg);
+  scan_bisect(&s, m, sg);
+  for (int k = 0; k < m; k++) {
+    int i = s.idx[k], yc = year[i];
+    double t = s.hi[k];
+    if (s.ya[k] == s.years[k]) {
+      t = INFINITY;
+    } else if (s.jf[k] == 0) {
+      growth_pair g = {s.A[k], s.B[k], s.CI[k], s.CT[k], sg, s.SI[k], s.ST[k]};
+      int a = (int)s.ya[k] + 1;
+      t = search_pair(&g, s.QI[k], s.QT[k], s.qI[k], s.qT[k], a, s.eIa[k] * s.QI[k],
+                      s.eTa[k] * s.QT[k], (int)s.years[k] * MC_SCAN_PER_YEAR);
+    }
+    tau[i] = (isinf(t) && yc > 0) ? (double)yc : t;
+  }
+}
+
 void mc_model_crossover(const mc_model *m, const double *const *in, const double *const *coef,
                         int n, int lhs, int rhs, const double *grid, int stride, int *year,
                         double *tau) {
@@ -317,32 +458,20 @@ void mc_model_crossover(const mc_model *m, const double *const *in, const double
   }
   double sg = 1;
   int energy = 0;
-  int fast = pair_kind(m, lhs, rhs, &sg, &energy);
+  if (pair_kind(m, lhs, rhs, &sg, &energy)) {
+    for (int i0 = 0; i0 < n; i0 += XO_CHUNK)
+      crossover_pair_chunk(coef, i0, n - i0 < XO_CHUNK ? n - i0 : XO_CHUNK, m->ny, sg, energy, year,
+                           tau);
+    return;
+  }
   for (int i = 0; i < n; i++) {
     int yc = year[i];
     if (yc == 0) {
       tau[i] = 0;
       continue;
     }
-    /* The first crossing lies at or before the first grid year that shows one. */
     int last = (yc > 0 ? yc : m->ny - 1) * MC_SCAN_PER_YEAR;
-    double t;
-    if (fast) {
-      double CI = coef[MC_C_CI][i], CT = coef[MC_C_CT][i];
-      double SI = coef[MC_C_SI][i], ST = coef[MC_C_ST][i];
-      growth_pair g = {coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i] +
-                           (energy ? coef[MC_C_LNU][i] : 0.0) + CI - CT,
-                       SI - ST,
-                       CI,
-                       CT,
-                       sg,
-                       SI,
-                       ST};
-      t = search_pair(&g, coef[MC_C_QI][i], coef[MC_C_QT][i], coef[MC_C_QI12][i],
-                      coef[MC_C_QT12][i], last);
-    } else {
-      t = search_generic(m, in, coef, i, lhs, rhs, last);
-    }
+    double t = search_generic(m, in, coef, i, lhs, rhs, last);
     tau[i] = (isinf(t) && yc > 0) ? (double)yc : t;
   }
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_rng.h>
 
 #include "mc_model.h"
 
@@ -218,6 +219,202 @@ static void test_crossing_between_grid_years(void **state) {
   assert_true(tau[0] > 0 && tau[0] < 1);
 }
 
+/* The crossing-time search for the default pairs as it was written before it
+ * was vectorized (one sample at a time, branches), kept as the reference that
+ * mc_model_crossover must match bit for bit. fallbacks counts the samples
+ * whose first year not screened out holds no scan point with a crossing. */
+typedef struct ref_pair {
+  double A, B, CI, CT, sg, SI, ST;
+} ref_pair;
+
+static long ref_fallbacks;
+
+static double ref_value(const ref_pair *g, double t, double eI, double eT) {
+  return g->sg * (g->A + g->B * t - g->CI * eI + g->CT * eT);
+}
+
+static double ref_max(double a, double b) { return a > b ? a : b; }
+static double ref_min(double a, double b) { return a < b ? a : b; }
+
+static double ref_upper(const ref_pair *g, double a, double b, double eIa, double eIb, double eTa,
+                        double eTb) {
+  double sIa = g->SI * a, sIb = g->SI * b, sTa = g->ST * a, sTb = g->ST * b;
+  double cIa = -g->CI * eIa, cIb = -g->CI * eIb, cTa = g->CT * eTa, cTb = g->CT * eTb;
+  if (g->sg > 0)
+    return g->A + ref_max(sIa, sIb) - ref_min(sTa, sTb) + ref_max(cIa, cIb) + ref_max(cTa, cTb);
+  return -(g->A + ref_min(sIa, sIb) - ref_max(sTa, sTb) + ref_min(cIa, cIb) + ref_min(cTa, cTb));
+}
+
+static double ref_search(const ref_pair *g, double QI, double QT, double qI, double qT, int last) {
+  const double margin = 1e-9;
+  const double h = 1.0 / MC_SCAN_PER_YEAR;
+  double eIa = 1.0, eTa = 1.0;
+  int years = (last + MC_SCAN_PER_YEAR - 1) / MC_SCAN_PER_YEAR, screened = 0;
+  for (int a = 0; a < years; a++) {
+    double eIb = eIa * QI, eTb = eTa * QT;
+    if (ref_upper(g, a, a + 1, eIa, eIb, eTa, eTb) < -margin) {
+      eIa = eIb;
+      eTa = eTb;
+      continue;
+    }
+    ref_fallbacks += !screened++;
+    double eIlo = eIa, eTlo = eTa;
+    int jmax = (a + 1) * MC_SCAN_PER_YEAR < last ? (a + 1) * MC_SCAN_PER_YEAR : last;
+    for (int j = a * MC_SCAN_PER_YEAR + 1; j <= jmax; j++) {
+      double t = (double)j * h;
+      double eI = eIlo * qI, eT = eTlo * qT;
+      if (ref_value(g, t, eI, eT) < 0) {
+        eIlo = eI;
+        eTlo = eT;
+        continue;
+      }
+      ref_fallbacks -= screened == 1;
+      double lo = (double)(j - 1) * h, hi = t;
+      double rI = qI, rT = qT;
+      for (int b = 0; b < MC_BISECT_STEPS; b++) {
+        rI = sqrt(rI);
+        rT = sqrt(rT);
+        double mid = 0.5 * (lo + hi);
+        double eIm = eIlo * rI, eTm = eTlo * rT;
+        if (ref_value(g, mid, eIm, eTm) >= 0) {
+          hi = mid;
+        } else {
+          lo = mid;
+          eIlo = eIm;
+          eTlo = eTm;
+        }
+      }
+      return hi;
+    }
+    eIa = eIb;
+    eTa = eTb;
+  }
+  return INFINITY;
+}
+
+/* The reference mc_model_crossover for a default pair (sign sg, energy or
+ * compute). */
+static void ref_crossover(int ny, const double *const *c, int n, int lhs, int rhs, double sg,
+                          int energy, const double *grid, int stride, int *year, double *tau) {
+  for (int i = 0; i < n; i++) {
+    year[i] = -1;
+    for (int y = ny - 1; y >= 0; y--)
+      if (grid[((size_t)lhs * ny + y) * stride + i] >= grid[((size_t)rhs * ny + y) * stride + i])
+        year[i] = y;
+    int yc = year[i];
+    if (yc == 0) {
+      tau[i] = 0;
+      continue;
+    }
+    int last = (yc > 0 ? yc : ny - 1) * MC_SCAN_PER_YEAR;
+    double CI = c[MC_C_CI][i], CT = c[MC_C_CT][i], SI = c[MC_C_SI][i], ST = c[MC_C_ST][i];
+    ref_pair g = {c[MC_C_LNI0][i] - c[MC_C_LNT0][i] + (energy ? c[MC_C_LNU][i] : 0.0) + CI - CT,
+                  SI - ST,
+                  CI,
+                  CT,
+                  sg,
+                  SI,
+                  ST};
+    double t = ref_search(&g, c[MC_C_QI][i], c[MC_C_QT][i], c[MC_C_QI12][i], c[MC_C_QT12][i], last);
+    tau[i] = (isinf(t) && yc > 0) ? (double)yc : t;
+  }
+}
+
+#define NR 1000
+
+/* Random samples that reach every branch of the search: crossing at the
+ * base year, never, between grid years, crossing then uncrossing within a
+ * year, loose bounds (strong decay on both sides), decaying and constant
+ * growth, extreme half-lives. */
+static void random_inputs(gsl_rng *r, double *const *in) {
+  for (int i = 0; i < NR; i++) {
+    double u = gsl_rng_uniform(r);
+    int kind = (int)(8 * gsl_rng_uniform(r));
+    in[MC_P_T0][i] = 6e28 * exp(2 * (u - 0.5));
+    in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-4 * gsl_rng_uniform(r) + 0.3);
+    in[MC_P_GT][i] = 1.5 + 2.5 * gsl_rng_uniform(r);
+    in[MC_P_GT_INF][i] = kind == 0 ? in[MC_P_GT][i] : 1.1 + 0.6 * gsl_rng_uniform(r);
+    in[MC_P_HT][i] = kind == 1 ? INFINITY : 0.5 + 6 * gsl_rng_uniform(r);
+    in[MC_P_GI][i] = 1.5 + 5 * gsl_rng_uniform(r);
+    in[MC_P_GI_INF][i] = kind == 2 ? in[MC_P_GI][i] : 1.05 + 0.8 * gsl_rng_uniform(r);
+    in[MC_P_HI][i] = kind == 3 ? INFINITY : 0.5 + 6 * gsl_rng_uniform(r);
+    if (kind == 4) { /* a fast start that slows hard: up, then down within a year */
+      in[MC_P_I0][i] = in[MC_P_T0][i] * (0.9 + 0.099 * gsl_rng_uniform(r));
+      in[MC_P_GI][i] = 5 + 20 * gsl_rng_uniform(r);
+      in[MC_P_GI_INF][i] = 1.01;
+      in[MC_P_HI][i] = 0.05 + 0.3 * gsl_rng_uniform(r);
+      in[MC_P_GT][i] = in[MC_P_GT_INF][i] = 1.5 + gsl_rng_uniform(r);
+      in[MC_P_HT][i] = INFINITY;
+    } else if (kind == 5) { /* both slow hard: terms that cancel, a loose bound */
+      in[MC_P_GI][i] = 10 + 30 * gsl_rng_uniform(r);
+      in[MC_P_GT][i] = in[MC_P_GI][i] * (0.9 + 0.2 * gsl_rng_uniform(r));
+      in[MC_P_HI][i] = 0.2 + 2 * gsl_rng_uniform(r);
+      in[MC_P_HT][i] = in[MC_P_HI][i] * (0.9 + 0.2 * gsl_rng_uniform(r));
+      in[MC_P_GI_INF][i] = 1.2 + 0.2 * gsl_rng_uniform(r);
+      in[MC_P_GT_INF][i] = in[MC_P_GI_INF][i] * (0.99 + 0.02 * gsl_rng_uniform(r));
+    } else if (kind == 6) { /* extreme half-lives */
+      in[MC_P_HI][i] = gsl_rng_uniform(r) < 0.5 ? 1e-3 : 1e6;
+      in[MC_P_HT][i] = gsl_rng_uniform(r) < 0.5 ? 1e-3 : 1e6;
+    }
+    in[MC_P_E0][i] = 5e11 + 6e11 * gsl_rng_uniform(r);
+    in[MC_P_GE][i] = 1.2 + 0.25 * gsl_rng_uniform(r);
+    in[MC_P_F][i] = 0.6 + 0.3 * gsl_rng_uniform(r);
+    in[MC_P_UT][i] = 0.25 + 0.3 * gsl_rng_uniform(r);
+    in[MC_P_UI][i] = 0.05 + 0.3 * gsl_rng_uniform(r);
+    in[MC_P_P0][i] = 1.05 + 0.5 * gsl_rng_uniform(r);
+    in[MC_P_DP][i] = 0.96 + 0.04 * gsl_rng_uniform(r);
+    in[MC_P_W0][i] = 10 + 20 * gsl_rng_uniform(r);
+    in[MC_P_GW][i] = 1.3 + 0.7 * gsl_rng_uniform(r);
+  }
+}
+
+/* The vectorized search against the reference: the same bits of year and
+ * tau for every default pair, both orientations, with and without a
+ * proportional cap, for block lengths around the chunk size. */
+static void test_crossover_matches_reference(void **state) {
+  (void)state;
+  static double inbuf[MC_NPARAM][NR], coefbuf[MC_NCOEF][NR], grid[MC_NSERIES * NY * NR],
+      work[MC_MODEL_WORK * NR], tau[NR], rtau[NR];
+  static int year[NR], ryear[NR];
+  double *in[MC_NPARAM], *coef[MC_NCOEF];
+  for (int p = 0; p < MC_NPARAM; p++)
+    in[p] = inbuf[p];
+  for (int c = 0; c < MC_NCOEF; c++)
+    coef[c] = coefbuf[c];
+  static const int pairs[4][2] = {{MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE},
+                                  {MC_S_TRAINING_COMPUTE, MC_S_INFERENCE_COMPUTE},
+                                  {MC_S_INFERENCE_ENERGY, MC_S_TRAINING_ENERGY},
+                                  {MC_S_TRAINING_ENERGY, MC_S_INFERENCE_ENERGY}};
+  static const int lengths[] = {NR, 1, 255, 256, 257, 600};
+  long seen[4] = {0}; /* crossing at year 0, by a grid year, never, between grid years */
+  ref_fallbacks = 0;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  for (int set = 0; set < 20; set++) {
+    random_inputs(r, in);
+    for (int cap = 0; cap < 2; cap++) {
+      mc_model m = {NY, cap, MC_POLICY_PROPORTIONAL};
+      mc_model_prepare((const double *const *)in, NR, coef);
+      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, NR, grid, NR, work);
+      for (int p = 0; p < 4; p++) {
+        int lhs = pairs[p][0], rhs = pairs[p][1];
+        int n = lengths[(set + p) % 6];
+        ref_crossover(NY, (const double *const *)coef, n, lhs, rhs, p % 2 ? -1.0 : 1.0, p >= 2,
+                      grid, NR, ryear, rtau);
+        mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, n, lhs, rhs,
+                           grid, NR, year, tau);
+        assert_memory_equal(year, ryear, n * sizeof *year);
+        assert_memory_equal(tau, rtau, n * sizeof *tau);
+        for (int i = 0; i < n; i++)
+          seen[ryear[i] == 0 ? 0 : ryear[i] > 0 ? 1 : isinf(rtau[i]) ? 2 : 3]++;
+      }
+    }
+  }
+  gsl_rng_free(r);
+  for (int k = 0; k < 4; k++)
+    assert_true(seen[k] > 0);
+  assert_true(ref_fallbacks > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_constant_growth_crossing),
@@ -227,6 +424,7 @@ int main(void) {
       cmocka_unit_test(test_cap_not_binding),
       cmocka_unit_test(test_base_year_and_never),
       cmocka_unit_test(test_crossing_between_grid_years),
+      cmocka_unit_test(test_crossover_matches_reference),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

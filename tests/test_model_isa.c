@@ -1,7 +1,7 @@
-/* The AVX2 clone of the grid loop (picked at run time where the CPU has it)
- * and the baseline x86-64 build give the same bits. The library's
- * mc_model_grid is compared with this file's copy of engine/mc_model.c built
- * without clones. */
+/* The AVX2 clones of the grid loop and of the crossing-time search (picked
+ * at run time where the CPU has them) and the baseline x86-64 build give the
+ * same bits. The library's mc_model_grid and mc_model_crossover are compared
+ * with this file's copy of engine/mc_model.c built without clones. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,6 +66,21 @@ static void test_clones_same_bits(void **state) {
       mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, N, g1, N, work);
       plain_grid(&m, (const double *const *)in, (const double *const *)coef, N, g2, N, work);
       assert_memory_equal(g1, g2, sizeof g1);
+      static const int pairs[][2] = {{MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE},
+                                     {MC_S_TRAINING_COMPUTE, MC_S_INFERENCE_COMPUTE},
+                                     {MC_S_INFERENCE_ENERGY, MC_S_TRAINING_ENERGY},
+                                     {MC_S_TRAINING_ENERGY, MC_S_INFERENCE_ENERGY},
+                                     {MC_S_INFERENCE_SHARE, MC_S_POWER}};
+      for (int p = 0; p < 5; p++) {
+        static int y1[N], y2[N];
+        static double t1[N], t2[N];
+        mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, N,
+                           pairs[p][0], pairs[p][1], g1, N, y1, t1);
+        plain_crossover(&m, (const double *const *)in, (const double *const *)coef, N, pairs[p][0],
+                        pairs[p][1], g1, N, y2, t2);
+        assert_memory_equal(y1, y2, sizeof y1);
+        assert_memory_equal(t1, t2, sizeof t1);
+      }
     }
 }
 
