@@ -16,20 +16,17 @@
 /* ---- state ------------------------------------------------------------ */
 
 static int nsketch(const mc_stats *st) { return MC_NSERIES * st->ny; }
-static int nbsketch(const mc_stats *st) { return MC_SE_BATCHES * MC_NSERIES * st->ny; }
 static int nsensx(const mc_stats *st) {
   return MC_SENS_BATCHES * st->nsens * MC_SENS_NSUM(st->sens_k);
 }
 
-int mc_stats_nsketch(const mc_stats *st) { return nsketch(st) + MC_NPARAM + nbsketch(st); }
+int mc_stats_nsketch(const mc_stats *st) { return nsketch(st) + MC_NPARAM; }
 
 mc_sketch *mc_stats_sketch(mc_stats *st, int k) {
   int ns = nsketch(st);
   if (k < ns)
     return &st->series[k];
-  if (k < ns + MC_NPARAM)
-    return &st->param[k - ns];
-  return &st->bseries[k - ns - MC_NPARAM];
+  return &st->param[k - ns];
 }
 
 int mc_stats_nxsum(const mc_stats *st) { return 2 * nsketch(st) + nsensx(st); }
@@ -63,13 +60,11 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   st->year_counts = calloc((size_t)st->ncross * st->ny + 1, sizeof *st->year_counts);
   st->never = calloc(st->ncross + 1, sizeof *st->never);
   st->tau_hist = calloc((size_t)st->ncross * st->ntau + 1, sizeof *st->tau_hist);
-  st->bmbits = st->mbits < MC_SE_MBITS ? st->mbits : MC_SE_MBITS;
-  st->bseries = calloc((size_t)nbsketch(st), sizeof *st->bseries);
   st->nsens = spec->nsens;
   st->sens_k = mc_spec_sens_params(spec, st->sens_par);
   st->sens = calloc((size_t)nsensx(st) + 1, sizeof *st->sens);
   if (!st->done || !st->series || !st->sum1 || !st->sum2 || !st->shift || !st->year_counts ||
-      !st->never || !st->tau_hist || !st->bseries || !st->sens)
+      !st->never || !st->tau_hist || !st->sens)
     MC_FAIL(e, MC_EFAIL, "out of memory allocating the run state (%llu blocks)",
             (unsigned long long)st->nblocks);
   for (int k = 0; k < nsk; k++) {
@@ -77,8 +72,6 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
     mc_xsum_init(&st->sum1[k]);
     mc_xsum_init(&st->sum2[k]);
   }
-  for (int k = 0; k < nbsketch(st); k++)
-    mc_sketch_init(&st->bseries[k], st->bmbits);
   for (int k = 0; k < nsensx(st); k++)
     mc_xsum_init(&st->sens[k]);
   for (int p = 0; p < MC_NPARAM; p++) {
@@ -149,10 +142,6 @@ void mc_stats_free(mc_stats *st) {
   if (st->series)
     for (int k = 0; k < nsketch(st); k++)
       mc_sketch_free(&st->series[k]);
-  if (st->bseries)
-    for (int k = 0; k < nbsketch(st); k++)
-      mc_sketch_free(&st->bseries[k]);
-  free(st->bseries);
   free(st->sens);
   for (int p = 0; p < MC_NPARAM; p++)
     mc_sketch_free(&st->param[p]);
@@ -231,8 +220,6 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
   }
   for (int p = 0; p < MC_NPARAM; p++)
     MC_CHECK(mc_sketch_merge(&dst->param[p], &src->param[p], e));
-  for (int k = 0; k < nbsketch(dst); k++)
-    MC_CHECK(mc_sketch_merge(&dst->bseries[k], &src->bseries[k], e));
   for (int k = 0; k < nsensx(dst); k++)
     mc_xsum_merge(&dst->sens[k], &src->sens[k]);
   for (size_t i = 0; i < (size_t)dst->ncross * dst->ny; i++)
@@ -311,7 +298,7 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       if (hi[2 * k + j] < lo[2 * k + j])
         continue;
       for (int64_t i = 0; i < stores[j]->len; i++)
-        buf[at + (size_t)(stores[j]->lo - lo[2 * k + j] + i)] = stores[j]->counts[i];
+        buf[at + (size_t)(stores[j]->lo - lo[2 * k + j] + i)] = mc_store_get(stores[j], i);
       at += (size_t)(hi[2 * k + j] - lo[2 * k + j] + 1);
     }
   }
@@ -471,25 +458,21 @@ double mc_stats_time_quantile(const mc_stats *st, int cross, double p) {
 }
 
 double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p) {
-  const mc_sketch *main = &st->series[series * st->ny + y];
-  uint64_t total = 0, nonfinite = 0;
-  double q[MC_SE_BATCHES], mean = 0;
-  for (int g = 0; g < MC_SE_BATCHES; g++) {
-    const mc_sketch *b = &st->bseries[((size_t)g * MC_NSERIES + series) * st->ny + y];
-    total += mc_sketch_count(b);
-    nonfinite += b->nonfinite;
-    q[g] = mc_sketch_quantile_interp(b, p);
-    if (!isfinite(q[g]))
-      return NAN;
-    mean += q[g];
-  }
-  if (total != mc_sketch_count(main) || nonfinite != main->nonfinite)
+  const mc_sketch *s = &st->series[series * st->ny + y];
+  uint64_t n = mc_sketch_count(s);
+  if (n < 2 || !(p > 0.0 && p < 100.0))
     return NAN;
-  mean /= MC_SE_BATCHES;
-  double ss = 0;
-  for (int g = 0; g < MC_SE_BATCHES; g++)
-    ss += (q[g] - mean) * (q[g] - mean);
-  return sqrt(ss / (MC_SE_BATCHES - 1) / MC_SE_BATCHES);
+  /* The order statistics d = sqrt(u (1 - u) / n) of a rank either side of
+   * the percentile's, read from the sketch with the CDF interpolated inside
+   * buckets: (Q(u + d) - Q(u - d)) / 2 estimates d / f(Q(u)), the standard
+   * error of the sample percentile of n independent draws. Near the ends
+   * the span is cut to the data and rescaled. */
+  double u = p / 100.0, d = sqrt(u * (1.0 - u) / (double)n), edge = 0.5 / (double)n;
+  double lo = u - d < edge ? edge : u - d, hi = u + d > 1.0 - edge ? 1.0 - edge : u + d;
+  if (!(hi > lo))
+    return NAN;
+  double a = mc_sketch_quantile_interp(s, 100.0 * lo), b = mc_sketch_quantile_interp(s, 100.0 * hi);
+  return (b - a) * d / (hi - lo);
 }
 
 double mc_stats_probability_se(uint64_t k, uint64_t n) {
@@ -778,9 +761,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
     for (int y = 0; y < ny; y++) {
       int k = s * ny + y;
       const double *x = w->grid + (size_t)k * MC_BLOCK;
-      int g = (int)(b % MC_SE_BATCHES);
-      MC_CHECK(mc_sketch_add2(&st->series[k], &st->bseries[((size_t)g * MC_NSERIES + s) * ny + y],
-                              x, n, e));
+      MC_CHECK(mc_sketch_add(&st->series[k], x, n, e));
       double s1, s2;
       mc_engine_block_moments(x, n, st->shift[k], &s1, &s2);
       mc_xsum_add(&st->sum1[k], s1);

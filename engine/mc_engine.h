@@ -22,22 +22,8 @@
 /* Bins per year of the crossing-time histogram (bin 0 holds exact zeros). */
 #define MC_TAU_BINS_PER_YEAR 4096
 /* Version of the state layout below, stored in results files. */
-#define MC_ENGINE_FORMAT 1
+#define MC_ENGINE_FORMAT 2
 
-/* Convergence (issue 5). Percentile standard errors come from batch means:
- * block b belongs to batch b % MC_SE_BATCHES, and each batch keeps its own
- * sketch of every series and year, coarser than the main ones (at most
- * MC_SE_MBITS mantissa bits: buckets 1/16 of an octave's start wide). Their
- * memory is about 2^(MC_SE_MBITS - mbits) * MC_SE_BATCHES times the main
- * sketches', half of it at the default accuracy (mbits 9), and flat in n
- * like them. A batch's percentile is read with the CDF interpolated inside
- * its bucket (mc_sketch_quantile_interp), so it moves with the data rather
- * than in bucket steps: its batch-to-batch spread is the spread of the CDF
- * at the percentile over the bucket's mean density, which misses the local
- * density only to second order in the bucket width. The standard error is
- * the batch percentiles' standard deviation over sqrt(MC_SE_BATCHES). */
-#define MC_SE_BATCHES 16
-#define MC_SE_MBITS   4
 /* Sensitivity confidence intervals: batch b % MC_SENS_BATCHES. */
 #define MC_SENS_BATCHES 32
 /* Exact sums per target and batch for k analysed parameters, with f the
@@ -72,9 +58,6 @@ typedef struct mc_stats {
   uint64_t *never;       /* [ncross] */
   int64_t ntau;          /* bins of each crossing-time histogram */
   uint64_t *tau_hist;    /* [ncross * ntau] */
-
-  int bmbits;         /* batch sketches' mantissa bits: min(mbits, MC_SE_MBITS) */
-  mc_sketch *bseries; /* [MC_SE_BATCHES * MC_NSERIES * ny], index (g * MC_NSERIES + s) * ny + y */
 
   /* sampling.stop_when: the run stopped after blocks [0, stop_blocks) had
    * every crossover probability's standard error below the target; 0 while
@@ -130,9 +113,12 @@ double mc_stats_param_percentile(const mc_stats *st, int param, double p);
  * samples counted as +inf); NaN where it falls on a censored sample. */
 double mc_stats_time_quantile(const mc_stats *st, int cross, double p);
 
-/* Standard error of mc_stats_series_percentile by batch means (see
- * MC_SE_BATCHES); NaN when a batch is empty or the batch sketches do not
- * hold every sample (a state written before they existed). */
+/* Standard error of mc_stats_series_percentile for n independent samples:
+ * half the spread between the order statistics sqrt(p (1 - p) n) ranks
+ * either side, read from the series' sketch (a distribution-free estimate
+ * of sqrt(p (1 - p) / n) / density). For lhs and sobol designs, whose errors
+ * are smaller, it is an upper estimate. NaN for fewer than 2 values or p
+ * outside (0, 100). */
 double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p);
 
 /* The Monte Carlo standard error sqrt(p (1 - p) / n) of a probability

@@ -38,7 +38,30 @@ void mc_sketch_init(mc_sketch *s, int mbits) {
 void mc_sketch_free(mc_sketch *s) {
   free(s->pos.counts);
   free(s->neg.counts);
+  free(s->pos.hot);
+  free(s->neg.hot);
   mc_sketch_init(s, s->mbits);
+}
+
+/* Both arrays at capacity cap, keeping their contents. */
+static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
+  uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
+  if (c)
+    st->counts = c;
+  uint8_t *h = c ? realloc(st->hot, (size_t)cap) : NULL;
+  if (h)
+    st->hot = h;
+  if (!c || !h)
+    return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
+  st->cap = cap;
+  return MC_OK;
+}
+
+void mc_store_flush(mc_store *st) {
+  for (int64_t i = 0; i < st->len; i++) {
+    st->counts[i] += st->hot[i];
+    st->hot[i] = 0;
+  }
 }
 
 int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
@@ -47,15 +70,12 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
   if (st->len == 0) {
     int64_t need = hi - lo + 1;
     if (need > st->cap) {
-      int64_t cap = need < 64 ? 64 : need;
-      uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
-      if (!c)
-        return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets",
-                          (long long)cap);
-      st->counts = c;
-      st->cap = cap;
+      int rc = store_realloc(st, need < 64 ? 64 : need, e);
+      if (rc != MC_OK)
+        return rc;
     }
     memset(st->counts, 0, (size_t)need * sizeof *st->counts);
+    memset(st->hot, 0, (size_t)need);
     st->lo = lo;
     st->len = need;
     return MC_OK;
@@ -76,18 +96,18 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
   }
   int64_t new_len = new_hi - new_lo + 1, shift = st->lo - new_lo;
   if (new_len > st->cap) {
-    int64_t cap = 2 * st->cap > new_len ? 2 * st->cap : new_len;
-    uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
-    if (!c)
-      return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
-    st->counts = c;
-    st->cap = cap;
+    int rc = store_realloc(st, 2 * st->cap > new_len ? 2 * st->cap : new_len, e);
+    if (rc != MC_OK)
+      return rc;
   }
   if (shift > 0) {
     memmove(st->counts + shift, st->counts, (size_t)st->len * sizeof *st->counts);
     memset(st->counts, 0, (size_t)shift * sizeof *st->counts);
+    memmove(st->hot + shift, st->hot, (size_t)st->len);
+    memset(st->hot, 0, (size_t)shift);
   }
   memset(st->counts + shift + st->len, 0, (size_t)(new_len - shift - st->len) * sizeof *st->counts);
+  memset(st->hot + shift + st->len, 0, (size_t)(new_len - shift - st->len));
   st->lo = new_lo;
   st->len = new_len;
   return MC_OK;
@@ -112,7 +132,7 @@ double mc_sketch_quantile_interp(const mc_sketch *s, double p) {
     return NAN;
   double r = p * (double)n / 100.0, seen = 0, lo, hi;
   for (int64_t i = s->neg.len - 1; i >= 0; i--) {
-    double c = (double)s->neg.counts[i];
+    double c = (double)mc_store_get(&s->neg, i);
     if (c > 0 && seen + c >= r) {
       bucket_bounds(s, s->neg.lo + i, &lo, &hi);
       return -(hi - (r - seen) / c * (hi - lo));
@@ -123,7 +143,7 @@ double mc_sketch_quantile_interp(const mc_sketch *s, double p) {
     return 0.0;
   seen += (double)s->zero;
   for (int64_t i = 0; i < s->pos.len; i++) {
-    double c = (double)s->pos.counts[i];
+    double c = (double)mc_store_get(&s->pos, i);
     if (c > 0 && seen + c >= r) {
       bucket_bounds(s, s->pos.lo + i, &lo, &hi);
       return lo + (r - seen) / c * (hi - lo);
@@ -204,6 +224,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
    * one pass; the first value that is not stops it and the rest takes the
    * general path (which grows the store once for all of them). */
   uint64_t *restrict c = s->pos.counts;
+  uint8_t *restrict h = s->pos.hot;
   const int64_t lo = s->pos.lo;
   const uint64_t len = (uint64_t)s->pos.len;
   int64_t i = 0;
@@ -212,7 +233,8 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
     uint64_t k = (b >> sh) - (uint64_t)lo;
     if (!(b - 1 < EXP_MASK - 1 && k < len))
       break;
-    c[k]++;
+    if (__builtin_expect(++h[k] == 0, 0))
+      c[k] += 256;
   }
   return i == n ? MC_OK : add_general(s, x + i, n - i, e);
 }
@@ -220,9 +242,9 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
 /* The occupied range [*lo, *hi] of st (empty: *hi < *lo). */
 static void store_trim(const mc_store *st, int64_t *lo, int64_t *hi) {
   int64_t i = 0, j = st->len - 1;
-  while (i <= j && st->counts[i] == 0)
+  while (i <= j && mc_store_get(st, i) == 0)
     i++;
-  while (j >= i && st->counts[j] == 0)
+  while (j >= i && mc_store_get(st, j) == 0)
     j--;
   *lo = st->lo + i;
   *hi = st->lo + j;
@@ -237,9 +259,8 @@ static int store_merge(mc_store *dst, const mc_store *src, mc_err *e) {
   if (rc != MC_OK)
     return rc;
   uint64_t *d = dst->counts + (lo - dst->lo);
-  const uint64_t *s = src->counts + (lo - src->lo);
   for (int64_t i = 0; i <= hi - lo; i++)
-    d[i] += s[i];
+    d[i] += mc_store_get(src, lo - src->lo + i);
   return MC_OK;
 }
 
@@ -261,7 +282,7 @@ int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e) {
 static uint64_t store_total(const mc_store *st) {
   uint64_t t = 0;
   for (int64_t i = 0; i < st->len; i++)
-    t += st->counts[i];
+    t += mc_store_get(st, i);
   return t;
 }
 
@@ -277,7 +298,7 @@ double mc_sketch_quantile(const mc_sketch *s, double p) {
   uint64_t k = kd < 1.0 ? 1 : kd >= (double)n ? n : (uint64_t)kd;
   uint64_t seen = 0;
   for (int64_t i = s->neg.len - 1; i >= 0; i--) {
-    seen += s->neg.counts[i];
+    seen += mc_store_get(&s->neg, i);
     if (seen >= k)
       return -mc_sketch_bucket_value(s, s->neg.lo + i);
   }
@@ -285,31 +306,9 @@ double mc_sketch_quantile(const mc_sketch *s, double p) {
   if (seen >= k)
     return 0.0;
   for (int64_t i = 0; i < s->pos.len; i++) {
-    seen += s->pos.counts[i];
+    seen += mc_store_get(&s->pos, i);
     if (seen >= k)
       return mc_sketch_bucket_value(s, s->pos.lo + i);
   }
   return NAN; /* not reached: the counts sum to n */
-}
-
-int mc_sketch_add2(mc_sketch *s, mc_sketch *t, const double *x, int64_t n, mc_err *e) {
-  const int sh = 52 - s->mbits, th = 52 - t->mbits;
-  if (n <= 0)
-    return MC_OK;
-  uint64_t *restrict c = s->pos.counts, *restrict d = t->pos.counts;
-  const int64_t lo = s->pos.lo, tlo = t->pos.lo;
-  const uint64_t len = (uint64_t)s->pos.len, tlen = (uint64_t)t->pos.len;
-  int64_t i = 0;
-  for (; i < n; i++) {
-    uint64_t b = dbits(x[i]);
-    uint64_t k = (b >> sh) - (uint64_t)lo, kt = (b >> th) - (uint64_t)tlo;
-    if (!(b - 1 < EXP_MASK - 1 && k < len && kt < tlen))
-      break;
-    c[k]++;
-    d[kt]++;
-  }
-  if (i == n)
-    return MC_OK;
-  int rc = add_general(s, x + i, n - i, e);
-  return rc != MC_OK ? rc : add_general(t, x + i, n - i, e);
 }

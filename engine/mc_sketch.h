@@ -20,13 +20,27 @@
 
 #include "mc_error.h"
 
-/* A dense run of counters: counts[i] counts bucket index lo + i. */
+/* A dense run of counters: bucket index lo + i holds counts[i] + hot[i]
+ * values. The adding loops increment the byte-wide hot[i] and carry 256 into
+ * counts[i] when it wraps, so the counters they touch at random take an
+ * eighth of the cache (the whole state of a default job then fits in a core's
+ * L2); counts[] alone is written by merges and reads. Read a count with
+ * mc_store_get. */
 typedef struct mc_store {
   int64_t lo;
   int64_t len; /* used length; 0 when empty */
   int64_t cap;
   uint64_t *counts;
+  uint8_t *hot; /* cap bytes, allocated with counts */
 } mc_store;
+
+/* The count of bucket index st->lo + i (0 <= i < st->len). */
+static inline uint64_t mc_store_get(const mc_store *st, int64_t i) {
+  return st->counts[i] + st->hot[i];
+}
+
+/* Folds the byte counters into counts (the totals do not change). */
+void mc_store_flush(mc_store *st);
 
 typedef struct mc_sketch {
   int mbits;
@@ -47,10 +61,6 @@ void mc_sketch_free(mc_sketch *s);
 /* Adds n values. May grow the stores: MC_EFAIL on out of memory. */
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e);
 
-/* Adds n values to two sketches at once (as mc_sketch_add on each; one pass
- * in the common case). */
-int mc_sketch_add2(mc_sketch *s, mc_sketch *t, const double *x, int64_t n, mc_err *e);
-
 /* Adds src's counts into dst (same mbits, else MC_EINPUT). */
 int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e);
 
@@ -66,7 +76,7 @@ double mc_sketch_quantile(const mc_sketch *s, double p);
  * linearly inside each bucket: the value at continuous rank p n / 100 when
  * the bucket's values are spread evenly over [L, U). Varies continuously
  * with the counts (no steps of a bucket's width), for standard errors from
- * batches of coarse sketches (mc_stats_series_percentile_se). NaN when empty. */
+ * order statistics (mc_stats_series_percentile_se). NaN when empty. */
 double mc_sketch_quantile_interp(const mc_sketch *s, double p);
 
 /* The index of a value's bucket in its store (|x| for negatives). */

@@ -320,27 +320,18 @@ static uint64_t state_checksum(const state_image *m) {
 /* ---- the convergence and sensitivity state (issue 5) ----------------------- */
 
 /* What /state holds beside the datasets above for issue 5
- * (docs/results-format.md): the batch sketches of the percentile standard
- * errors, packed like the main sketches; the sensitivity sums, packed like
- * xsum; their shifts; and the stop point of sampling.stop_when. A file written
- * before them has none: it reads with empty batch sketches (standard errors
- * NaN) and no stop point, and its checksum is that of the datasets above. */
+ * (docs/results-format.md): the sensitivity sums, packed like xsum; their
+ * shifts; and the stop point of sampling.stop_when. */
 typedef struct state_ext {
   int present;
   uint64_t stop_blocks;
-  int batches, bmbits, sens_batches, nsens, sens_k;
-  int64_t *lohi;    /* [nb, 4] */
-  uint64_t *zn;     /* [nb, 2] */
-  uint64_t *counts; /* [ncounts] */
-  int64_t *xs;      /* [nx, MC_XSUM_CHUNKS + 3] */
-  double *shift;    /* [nsens] */
-  size_t nb, ncounts, nx;
+  int sens_batches, nsens, sens_k;
+  int64_t *xs;   /* [nx, MC_XSUM_CHUNKS + 3] */
+  double *shift; /* [nsens] */
+  size_t nx;
 } state_ext;
 
 static void ext_free(state_ext *x) {
-  free(x->lohi);
-  free(x->zn);
-  free(x->counts);
   free(x->xs);
   free(x->shift);
   memset(x, 0, sizeof *x);
@@ -350,69 +341,28 @@ static void ext_free(state_ext *x) {
 static uint64_t ext_checksum(uint64_t h, const state_ext *x) {
   if (!x->present)
     return h;
-  int ints[5] = {x->batches, x->bmbits, x->sens_batches, x->nsens, x->sens_k};
+  int ints[3] = {x->sens_batches, x->nsens, x->sens_k};
   fnv_bytes(&h, ints, sizeof ints);
   fnv_bytes(&h, &x->stop_blocks, sizeof x->stop_blocks);
-  fnv_bytes(&h, x->lohi, sizeof *x->lohi * 4 * x->nb);
-  fnv_bytes(&h, x->zn, sizeof *x->zn * 2 * x->nb);
-  fnv_bytes(&h, x->counts, sizeof *x->counts * x->ncounts);
   fnv_bytes(&h, x->xs, sizeof *x->xs * x->nx * MC_XSUM_PACKED);
   fnv_bytes(&h, x->shift, sizeof *x->shift * (size_t)x->nsens);
   return h;
 }
 
-/* Packs st's extension; the batch sketches' stores trimmed as the main ones. */
+/* Packs st's extension. */
 static int ext_pack(mc_stats *st, state_ext *x, const char *path, mc_err *e) {
   int rc = MC_OK;
-  int k0 = MC_NSERIES * st->ny + MC_NPARAM, x0 = 2 * MC_NSERIES * st->ny;
+  int x0 = 2 * MC_NSERIES * st->ny;
   x->present = 1;
   x->stop_blocks = st->stop_blocks;
-  x->batches = MC_SE_BATCHES;
-  x->bmbits = st->bmbits;
   x->sens_batches = MC_SENS_BATCHES;
   x->nsens = st->nsens;
   x->sens_k = st->sens_k;
-  x->nb = (size_t)(mc_stats_nsketch(st) - k0);
   x->nx = (size_t)(mc_stats_nxsum(st) - x0);
-  x->lohi = malloc(sizeof *x->lohi * 4 * x->nb + 1);
-  x->zn = malloc(sizeof *x->zn * 2 * x->nb + 1);
   x->xs = malloc(sizeof *x->xs * x->nx * MC_XSUM_PACKED + 1);
   x->shift = malloc(sizeof *x->shift * (size_t)st->nsens + 1);
-  if (!x->lohi || !x->zn || !x->xs || !x->shift)
+  if (!x->xs || !x->shift)
     MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
-  x->ncounts = 0;
-  for (size_t k = 0; k < x->nb; k++) {
-    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
-    const mc_store *stores[2] = {&s->pos, &s->neg};
-    for (int j = 0; j < 2; j++) {
-      int64_t a = 0, b = stores[j]->len;
-      while (a < b && stores[j]->counts[a] == 0)
-        a++;
-      while (b > a && stores[j]->counts[b - 1] == 0)
-        b--;
-      x->lohi[4 * k + 2 * j] = b > a ? stores[j]->lo + a : 0;
-      x->lohi[4 * k + 2 * j + 1] = b - a;
-      x->ncounts += (size_t)(b - a);
-    }
-    x->zn[2 * k] = s->zero;
-    x->zn[2 * k + 1] = s->nonfinite;
-  }
-  x->counts = malloc(sizeof *x->counts * x->ncounts + 1);
-  if (!x->counts)
-    MC_FAIL(e, MC_EFAIL, "out of memory writing %s", path);
-  size_t at = 0;
-  for (size_t k = 0; k < x->nb; k++) {
-    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
-    const mc_store *stores[2] = {&s->pos, &s->neg};
-    for (int j = 0; j < 2; j++) {
-      int64_t len = x->lohi[4 * k + 2 * j + 1];
-      if (len == 0)
-        continue;
-      memcpy(x->counts + at, stores[j]->counts + (x->lohi[4 * k + 2 * j] - stores[j]->lo),
-             sizeof *x->counts * len);
-      at += (size_t)len;
-    }
-  }
   for (size_t k = 0; k < x->nx; k++) {
     mc_xsum_pack(mc_stats_xsum(st, x0 + (int)k), x->xs + k * MC_XSUM_PACKED);
   }
@@ -423,19 +373,10 @@ cleanup:
 
 static int ext_write(hid_t g, const state_ext *x, const char *path, mc_err *e) {
   int rc = MC_OK;
-  hsize_t d2[2] = {(hsize_t)x->nb, 4};
+  hsize_t d2[2] = {(hsize_t)x->nx, MC_XSUM_CHUNKS + 3};
   MC_CHECK(attr_u64(g, "stop_blocks", x->stop_blocks, path, e));
-  MC_CHECK(attr_i32(g, "se_batches", x->batches, path, e));
-  MC_CHECK(attr_i32(g, "se_mbits", x->bmbits, path, e));
   MC_CHECK(attr_i32(g, "sensitivity_batches", x->sens_batches, path, e));
   MC_CHECK(attr_i32(g, "sensitivity_parameters", x->sens_k, path, e));
-  MC_CHECK(dset(g, "batch_sketch_ranges", H5T_NATIVE_INT64, 2, d2, x->lohi, NULL, path, e));
-  d2[1] = 2;
-  MC_CHECK(dset(g, "batch_sketch_zero_nonfinite", H5T_NATIVE_UINT64, 2, d2, x->zn, NULL, path, e));
-  MC_CHECK(
-      dset1(g, "batch_sketch_counts", H5T_NATIVE_UINT64, x->ncounts, x->counts, NULL, path, e));
-  d2[0] = (hsize_t)x->nx;
-  d2[1] = MC_XSUM_CHUNKS + 3;
   MC_CHECK(dset(g, "sensitivity_xsum", H5T_NATIVE_INT64, 2, d2, x->xs, NULL, path, e));
   MC_CHECK(
       dset1(g, "sensitivity_shift", H5T_NATIVE_DOUBLE, (hsize_t)x->nsens, x->shift, NULL, path, e));
@@ -452,46 +393,25 @@ static int read_attr_num(hid_t obj, const char *name, hid_t memtype, void *out, 
  * job's); x->present says whether it had. */
 static int ext_read(hid_t g, const mc_spec *spec, state_ext *x, const char *path, mc_err *e) {
   int rc = MC_OK;
-  if (H5Lexists(g, "batch_sketch_ranges", H5P_DEFAULT) <= 0)
+  if (H5Lexists(g, "sensitivity_xsum", H5P_DEFAULT) <= 0)
     return MC_OK;
-  int ny = mc_spec_nyears(spec), mbits = mc_sketch_mbits(spec->rel_acc), par[MC_NPARAM];
-  int want_bmbits = mbits < MC_SE_MBITS ? mbits : MC_SE_MBITS;
+  int par[MC_NPARAM];
   int want_k = mc_spec_sens_params(spec, par);
   x->present = 1;
   MC_CHECK(read_attr_num(g, "stop_blocks", H5T_NATIVE_UINT64, &x->stop_blocks, path, e));
-  MC_CHECK(read_attr_num(g, "se_batches", H5T_NATIVE_INT, &x->batches, path, e));
-  MC_CHECK(read_attr_num(g, "se_mbits", H5T_NATIVE_INT, &x->bmbits, path, e));
   MC_CHECK(read_attr_num(g, "sensitivity_batches", H5T_NATIVE_INT, &x->sens_batches, path, e));
   MC_CHECK(read_attr_num(g, "sensitivity_parameters", H5T_NATIVE_INT, &x->sens_k, path, e));
   x->nsens = spec->nsens;
-  if (x->batches != MC_SE_BATCHES || x->bmbits != want_bmbits ||
-      x->sens_batches != MC_SENS_BATCHES || x->sens_k != want_k)
+  if (x->sens_batches != MC_SENS_BATCHES || x->sens_k != want_k)
     MC_FAIL(e, MC_EINPUT,
-            "%s: the state's batch layout (%d batches of %d bits, %d sensitivity batches, %d "
-            "parameters) does not match this crossover's (%d, %d, %d, %d)",
-            path, x->batches, x->bmbits, x->sens_batches, x->sens_k, MC_SE_BATCHES, want_bmbits,
-            MC_SENS_BATCHES, want_k);
-  x->nb = (size_t)MC_SE_BATCHES * MC_NSERIES * ny;
+            "%s: the state's sensitivity layout (%d batches, %d parameters) does not match this "
+            "crossover's (%d, %d)",
+            path, x->sens_batches, x->sens_k, MC_SENS_BATCHES, want_k);
   x->nx = (size_t)MC_SENS_BATCHES * spec->nsens * MC_SENS_NSUM(want_k);
   uint64_t nblocks = spec->samples / MC_BLOCK + (spec->samples % MC_BLOCK != 0);
   if (x->stop_blocks > nblocks)
     MC_FAIL(e, MC_EINPUT, "%s: state attribute stop_blocks is past the last block (damaged file?)",
             path);
-  MC_CHECK(read_ds(g, "batch_sketch_ranges", H5T_NATIVE_INT64, (hsize_t)4 * x->nb, NULL,
-                   (void **)&x->lohi, path, e));
-  MC_CHECK(read_ds(g, "batch_sketch_zero_nonfinite", H5T_NATIVE_UINT64, (hsize_t)2 * x->nb, NULL,
-                   (void **)&x->zn, path, e));
-  int64_t idx_end = (int64_t)(0x7ffull << x->bmbits);
-  for (size_t k = 0; k < x->nb; k++)
-    for (int j = 0; j < 2; j++) {
-      int64_t lo = x->lohi[4 * k + 2 * j], len = x->lohi[4 * k + 2 * j + 1];
-      if (len < 0 || len > idx_end || (len > 0 && (lo < 0 || lo > idx_end - len)))
-        MC_FAIL(e, MC_EINPUT,
-                "%s: state/batch_sketch_ranges holds impossible values (damaged file?)", path);
-      x->ncounts += (size_t)len;
-    }
-  MC_CHECK(read_ds(g, "batch_sketch_counts", H5T_NATIVE_UINT64, x->ncounts, NULL,
-                   (void **)&x->counts, path, e));
   MC_CHECK(read_ds(g, "sensitivity_xsum", H5T_NATIVE_INT64, (hsize_t)x->nx * MC_XSUM_PACKED, NULL,
                    (void **)&x->xs, path, e));
   MC_CHECK(read_ds(g, "sensitivity_shift", H5T_NATIVE_DOUBLE, (hsize_t)spec->nsens, NULL,
@@ -505,48 +425,16 @@ static int ext_unpack(mc_stats *st, const state_ext *x, const char *path, mc_err
   int rc = MC_OK;
   if (!x->present)
     return MC_OK;
-  int k0 = MC_NSERIES * st->ny + MC_NPARAM, x0 = 2 * MC_NSERIES * st->ny;
-  if ((size_t)(mc_stats_nsketch(st) - k0) != x->nb || (size_t)(mc_stats_nxsum(st) - x0) != x->nx)
-    MC_FAIL(e, MC_EINPUT, "%s: the state's batches do not match its job (damaged file?)", path);
+  int x0 = 2 * MC_NSERIES * st->ny;
+  if ((size_t)(mc_stats_nxsum(st) - x0) != x->nx)
+    MC_FAIL(e, MC_EINPUT, "%s: the state's sensitivity sums do not match its job (damaged file?)",
+            path);
   memcpy(st->sens_shift, x->shift, sizeof *x->shift * (size_t)st->nsens);
   st->stop_blocks = x->stop_blocks;
-  size_t at = 0;
-  for (size_t k = 0; k < x->nb; k++) {
-    mc_sketch *s = mc_stats_sketch(st, k0 + (int)k);
-    mc_store *stores[2] = {&s->pos, &s->neg};
-    for (int j = 0; j < 2; j++) {
-      int64_t lo = x->lohi[4 * k + 2 * j], len = x->lohi[4 * k + 2 * j + 1];
-      if (len == 0)
-        continue;
-      MC_CHECK(mc_store_cover(stores[j], lo, lo + len - 1, e));
-      memcpy(stores[j]->counts + (lo - stores[j]->lo), x->counts + at, sizeof *x->counts * len);
-      at += (size_t)len;
-    }
-    s->zero = x->zn[2 * k];
-    s->nonfinite = x->zn[2 * k + 1];
-  }
   for (size_t k = 0; k < x->nx; k++) {
     mc_xsum_unpack(x->xs + k * MC_XSUM_PACKED, mc_stats_xsum(st, x0 + (int)k));
   }
-  /* Consistency: the batches hold every done sample once; a stopped run holds
-   * exactly the blocks before its stop point. */
-  uint64_t n = mc_stats_done_samples(st);
-  for (int sr = 0; sr < MC_NSERIES; sr++)
-    for (int y = 0; y < st->ny; y++) {
-      const mc_sketch *m = &st->series[sr * st->ny + y];
-      if (mc_sketch_count(m) + m->nonfinite != n)
-        continue; /* a series the job does not produce */
-      uint64_t sum = 0;
-      for (int g = 0; g < MC_SE_BATCHES; g++) {
-        const mc_sketch *b = &st->bseries[((size_t)g * MC_NSERIES + sr) * st->ny + y];
-        sum += mc_sketch_count(b) + b->nonfinite;
-      }
-      if (sum != n)
-        MC_FAIL(e, MC_EINPUT,
-                "%s: the batch sketches count %llu values of %s in one year but %llu samples are "
-                "done (damaged file?)",
-                path, (unsigned long long)sum, mc_series[sr].name, (unsigned long long)n);
-    }
+  /* Consistency: a stopped run holds exactly the blocks before its stop point. */
   for (uint64_t b = 0; st->stop_blocks && b < st->nblocks; b++)
     if (mc_stats_block_done(st, b) != (b < st->stop_blocks))
       MC_FAIL(e, MC_EINPUT, "%s: a run stopped after %llu blocks %s block %llu (damaged file?)",
@@ -659,9 +547,9 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
     const mc_store *stores[2] = {&s->pos, &s->neg};
     for (int j = 0; j < 2; j++) {
       int64_t a = 0, b = stores[j]->len;
-      while (a < b && stores[j]->counts[a] == 0)
+      while (a < b && mc_store_get(stores[j], a) == 0)
         a++;
-      while (b > a && stores[j]->counts[b - 1] == 0)
+      while (b > a && mc_store_get(stores[j], b - 1) == 0)
         b--;
       lohi[4 * k + 2 * j] = b > a ? stores[j]->lo + a : 0;
       lohi[4 * k + 2 * j + 1] = b - a;
@@ -681,8 +569,8 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
       int64_t len = lohi[4 * k + 2 * j + 1];
       if (len == 0)
         continue;
-      memcpy(counts + at, stores[j]->counts + (lohi[4 * k + 2 * j] - stores[j]->lo),
-             sizeof *counts * len);
+      for (int64_t i = 0; i < len; i++)
+        counts[at + (size_t)i] = mc_store_get(stores[j], lohi[4 * k + 2 * j] - stores[j]->lo + i);
       at += (size_t)len;
     }
   }
@@ -964,7 +852,10 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5C(H5DSattach_scale(d, dyear, 0));
     H5C(H5DSattach_scale(d, dpct, 1));
     MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
-    MC_CHECK(attr_i32(d, "batches", MC_SE_BATCHES, path, e));
+    MC_CHECK(attr_str(d, "method",
+                      "order statistics sqrt(p(1-p)n) ranks either side, halved (independent "
+                      "samples; an upper estimate for lhs and sobol)",
+                      path, e));
     H5Dclose(d);
     d = -1;
     const char *mom[2] = {"mean", "std"};

@@ -231,10 +231,9 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
   }
   report_sensitivity(s, st, 0);
   printf("\nBands are within relative accuracy %g of the exact sample percentiles; crossing "
-         "years within %.5f yr.\nA percentile's standard error comes from %d batches of blocks "
-         "(batch means).\n",
-         s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS),
-         MC_SE_BATCHES);
+         "years within %.5f yr.\nA percentile's standard error is that of independent samples "
+         "(order statistics either side of it;\nan upper estimate for lhs and sobol designs).\n",
+         s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
   design_note(s, s);
 }
 
@@ -507,8 +506,9 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
   report_sensitivity(s, st, 1);
   printf("\nProbabilities are exact counts over the %llu samples; s.e. = sqrt(p(1-p)/n). "
          "Bands are within relative accuracy %g of the exact sample percentiles, and a "
-         "median's s.e. comes from %d batches of blocks; crossing years within %.5f yr.\n",
-         (unsigned long long)n, s->rel_acc, MC_SE_BATCHES,
+         "median's s.e. is that of independent samples (from order statistics; an upper "
+         "estimate for lhs and sobol); crossing years within %.5f yr.\n",
+         (unsigned long long)n, s->rel_acc,
          0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
   if (s->method != MC_METHOD_MC)
     printf("\n");

@@ -5,7 +5,7 @@
  *   total indices are sigma_T0^2 / (sigma_T0^2 + t^2 sigma_gT^2) and t^2
  *   sigma_gT^2 / (...), and exactly zero for the inference parameters; for
  *   every design;
- * - parts merged equal the whole run (sums, batch sketches, standard errors);
+ * - parts merged equal the whole run (sums, sketches, standard errors);
  * - sampling.stop_when stops at the same point on a resumed run as on an
  *   uninterrupted one, with the same state;
  * - percentile standard errors against the spread over independent seeds.
@@ -330,13 +330,12 @@ static void test_stop_when(void **state) {
 
 /* ---- percentile standard errors ------------------------------------------- */
 
-/* The batch-means standard error of a median agrees with the spread of the
+/* The order-statistics standard error of a median agrees with the spread of the
  * median over 24 independent runs (mc): the ratio of the mean reported
  * standard error to the observed standard deviation lies within the range
  * that the observed deviation's 23 degrees of freedom allow (chi-square 0.1%
  * and 99.9% points), widened by 10% for the noise of the averaged reported
- * figure (24 runs of 15 degrees of freedom each: about 4%) and the
- * interpolation inside the batch sketches' buckets. */
+ * figure and the interpolation inside the sketch's buckets. */
 static void test_percentile_se(void **state) {
   (void)state;
   const int R = 24;

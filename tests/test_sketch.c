@@ -69,7 +69,7 @@ static void add_blocks(mc_sketch *s, const double *x, int64_t n) {
 }
 
 static uint64_t store_at(const mc_store *st, int64_t idx) {
-  return idx >= st->lo && idx < st->lo + st->len ? st->counts[idx - st->lo] : 0;
+  return idx >= st->lo && idx < st->lo + st->len ? mc_store_get(st, idx - st->lo) : 0;
 }
 
 /* Same counts in every bucket (the stores' layouts may differ). */
@@ -356,6 +356,47 @@ static void test_store_cover(void **state) {
   for (int64_t i = 0; i < st.len; i++)
     assert_int_equal(st.counts[i], i >= 100 && i < 105 ? (uint64_t)i : 0);
   free(st.counts);
+  free(st.hot);
+}
+
+/* The byte-wide counters carry into counts when they wrap: a bucket hit 70000
+ * times (in blocks, through the fast and the general adding paths, and across growths of the
+ * store) counts 70000, before and after mc_store_flush, and merges exactly. */
+static void test_hot_counters_carry(void **state) {
+  (void)state;
+  mc_err e = {0};
+  mc_sketch a, b, m;
+  mc_sketch_init(&a, 9);
+  mc_sketch_init(&b, 4);
+  mc_sketch_init(&m, 9);
+  double x[1000];
+  for (int i = 0; i < 1000; i++)
+    x[i] = i % 10 ? 3.0 : 7.0 + i; /* 900 threes per block, 100 others */
+  for (int r = 0; r < 70; r++) {
+    if (r % 2)
+      assert_int_equal(mc_sketch_add(&a, x, 1000, &e), MC_OK);
+    else
+      assert_int_equal(mc_sketch_add(&a, x, 1000, &e) || mc_sketch_add(&b, x, 1000, &e), MC_OK);
+    if (r == 35) { /* a value far below grows the stores downwards */
+      double lo = 1e-3;
+      assert_int_equal(mc_sketch_add(&a, &lo, 1, &e) || mc_sketch_add(&b, &lo, 1, &e), MC_OK);
+    }
+  }
+  int64_t k = mc_sketch_index(&a, 3.0) - a.pos.lo;
+  assert_int_equal(mc_store_get(&a.pos, k), 63000);
+  assert_int_equal(mc_sketch_count(&a), 70001);
+  assert_int_equal(mc_sketch_count(&b), 35001);
+  assert_true(fabs(mc_sketch_quantile(&a, 50) - 3.0) <= 3.0 * 0.001);
+  assert_int_equal(mc_sketch_merge(&m, &a, &e), MC_OK);
+  assert_int_equal(mc_sketch_merge(&m, &a, &e), MC_OK);
+  assert_int_equal(mc_sketch_count(&m), 140002);
+  mc_store_flush(&a.pos);
+  assert_int_equal(a.pos.counts[k], 63000);
+  assert_int_equal(a.pos.hot[k], 0);
+  assert_int_equal(mc_sketch_count(&a), 70001);
+  mc_sketch_free(&a);
+  mc_sketch_free(&b);
+  mc_sketch_free(&m);
 }
 
 int main(void) {
@@ -371,6 +412,7 @@ int main(void) {
       cmocka_unit_test(test_nonfinite),
       cmocka_unit_test(test_memory_bounded),
       cmocka_unit_test(test_store_cover),
+      cmocka_unit_test(test_hot_counters_carry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

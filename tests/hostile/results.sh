@@ -8,7 +8,7 @@
 # The hostile files: corrupt (bytes flipped in the middle of the file, in the
 # state, in a dataset and in an object header), truncated (cut at several
 # lengths), empty, foreign (HDF5 written by h5py, not by Crossover), text,
-# newer (format_version 2, engine_format 2), a directory, a missing file.
+# newer (format_version 2, engine_format 99), a directory, a missing file.
 set -u
 exe=$1 mpiexec=$2 py=$3 cmd=$4
 tmp=$(mktemp -d)
@@ -81,7 +81,7 @@ with h5py.File(os.path.join(out, "newer-format.h5"), "a") as g:
     g.attrs["format_version"] = np.int32(2)
 shutil.copy(good, os.path.join(out, "newer-engine.h5"))
 with h5py.File(os.path.join(out, "newer-engine.h5"), "a") as g:
-    g["state"].attrs["engine_format"] = np.int32(2)
+    g["state"].attrs["engine_format"] = np.int32(99)
 shutil.copy(good, os.path.join(out, "edited.h5"))
 with h5py.File(os.path.join(out, "edited.h5"), "a") as g:
     g["crossover/compute"].attrs["never"] = np.uint64(1)
@@ -98,7 +98,7 @@ words() {
   text.h5) echo 'not an HDF5 file' ;;
   foreign*) echo 'not a Crossover results file' ;;
   newer-format.h5) echo 'newer Crossover.*upgrade' ;;
-  newer-engine.h5) echo 'engine state format 2.*upgrade' ;;
+  newer-engine.h5) echo 'engine state format 99.*upgrade' ;;
   directory.h5) echo 'is a directory' ;;
   missing.h5) [ "$cmd" = resume ] && echo 'no checkpoint' || echo 'No such file' ;;
   esac
