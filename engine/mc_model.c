@@ -238,119 +238,92 @@ static inline double pair_upper(const growth_pair *g, double a, double b, double
   return -(g->A + dmin(sIa, sIb) - dmax(sTa, sTb) + dmin(cIa, cIb) + dmin(cTa, cTb));
 }
 
-/* The screened search for a default pair from year a0 on, exp(-K a0) given:
- * years whose bound is negative are skipped; exp(-K t) along the scan by
- * recurrence, halvings by square roots. The vectorized search below takes
- * the same steps; this scalar form serves the samples it leaves over. */
-static double search_pair(const growth_pair *g, double QI, double QT, double qI, double qT, int a0,
-                          double eIa, double eTa, int last) {
-  const double margin = 1e-9;
-  const double h = 1.0 / MC_SCAN_PER_YEAR;
-  int years = (last + MC_SCAN_PER_YEAR - 1) / MC_SCAN_PER_YEAR;
-  for (int a = a0; a < years; a++) {
-    double eIb = eIa * QI, eTb = eTa * QT;
-    if (pair_upper(g, a, a + 1, eIa, eIb, eTa, eTb) < -margin) {
-      eIa = eIb;
-      eTa = eTb;
-      continue;
-    }
-    double eIlo = eIa, eTlo = eTa;
-    int jmax = (a + 1) * MC_SCAN_PER_YEAR < last ? (a + 1) * MC_SCAN_PER_YEAR : last;
-    for (int j = a * MC_SCAN_PER_YEAR + 1; j <= jmax; j++) {
-      double t = (double)j * h;
-      double eI = eIlo * qI, eT = eTlo * qT;
-      if (pair_value(g, t, eI, eT) < 0) {
-        eIlo = eI;
-        eTlo = eT;
-        continue;
-      }
-      double lo = (double)(j - 1) * h, hi = t;
-      double rI = qI, rT = qT;
-      for (int b = 0; b < MC_BISECT_STEPS; b++) {
-        rI = sqrt(rI);
-        rT = sqrt(rT);
-        double mid = 0.5 * (lo + hi);
-        double eIm = eIlo * rI, eTm = eTlo * rT;
-        if (pair_value(g, mid, eIm, eTm) >= 0) {
-          hi = mid;
-        } else {
-          lo = mid;
-          eIlo = eIm;
-          eTlo = eTm;
-        }
-      }
-      return hi;
-    }
-    eIa = eIb;
-    eTa = eTb;
-  }
-  return INFINITY;
-}
+/* The screened search for a default pair, for a chunk of samples at once.
+ * Per sample it is: for each year a = 0, 1, ... below `years` (exp(-K a) by
+ * the recurrence exp(-K (a+1)) = exp(-K a) Q), skip the year if its bound
+ * pair_upper is below -margin; otherwise scan its 12 points (exp(-K t) by
+ * the recurrence with q = exp(-K/12) from the year start) for the first
+ * with pair_value >= 0, and bisect that bracket 8 times (the halvings of q by
+ * square roots); if the year holds no such point, go on with the next year.
+ * tau is the upper end of the final bracket, +inf when no year has one.
+ *
+ * The samples go through it in passes over structure-of-arrays state that
+ * vectorize: (1) screen a window of up to 64 years, giving each sample the
+ * set of years its bound keeps (a bit mask); then in rounds, (2) scan each
+ * remaining sample's next kept year, until it has a bracket or no kept year
+ * is left; (3) bisect every bracket. Between the passes, scalar loops pick
+ * each sample's next year and move it to or from the dense arrays the
+ * vectorized passes work on. Each sample goes through the same
+ * floating-point operations in the same order as in the per-sample loop
+ * above (selects instead of branches; sqrt is correctly rounded at every
+ * vector width), so the bits are the same for the baseline and the AVX2
+ * clones; tests/test_model.c checks them against that loop. */
+#define XO_CHUNK  128
+#define XO_WINDOW 64
 
-/* The vectorized form of search_pair for a chunk of samples, in three passes
- * over structure-of-arrays state: (1) per sample the first year whose bound
- * is not below -margin, (2) the 12 scan points of that year, (3) the
- * bisection of the first bracket. Every sample goes through the same
- * floating-point operations in the same order as in search_pair (selects
- * instead of branches; sqrt is correctly rounded in every vector width), so
- * the bits are the same. A sample whose candidate year holds no scan point
- * with a crossing (the bound is loose) continues in search_pair from the
- * next year. */
-#define XO_CHUNK 256
-
-typedef struct xo_state {
+typedef struct xo_chunk {
+  /* by sample p of the search */
   double A[XO_CHUNK], B[XO_CHUNK], CI[XO_CHUNK], CT[XO_CHUNK], SI[XO_CHUNK], ST[XO_CHUNK];
   double QI[XO_CHUNK], QT[XO_CHUNK], qI[XO_CHUNK], qT[XO_CHUNK];
   double years[XO_CHUNK];              /* years to search: scan points up to years * 12 */
-  double ya[XO_CHUNK];                 /* (1) the first year not screened out; years when none */
-  double eIa[XO_CHUNK], eTa[XO_CHUNK]; /* (1) exp(-K ya) */
-  double jf[XO_CHUNK];                 /* (2) the first scan point with a crossing; 0 when none */
-  double hi[XO_CHUNK];                 /* (3) the upper end of the final bracket */
-  int idx[XO_CHUNK];                   /* the sample */
-} xo_state;
+  double live[XO_CHUNK];               /* 1 until settled */
+  int a[XO_CHUNK];                     /* the year of eI, eT */
+  double eI[XO_CHUNK], eT[XO_CHUNK];   /* exp(-K a), by the recurrence */
+  double eIw[XO_CHUNK], eTw[XO_CHUNK]; /* (1) exp(-K) at the window's end */
+  uint64_t keep[XO_CHUNK];             /* (1) the kept years not yet scanned, bit a - w0 */
+  double jf[XO_CHUNK], eIlo[XO_CHUNK], eTlo[XO_CHUNK]; /* (2) the bracket */
+  int idx[XO_CHUNK];                                   /* the sample */
+  /* dense: the samples of one scan round, then the brackets */
+  double dA[XO_CHUNK], dB[XO_CHUNK], dCI[XO_CHUNK], dCT[XO_CHUNK], dqI[XO_CHUNK], dqT[XO_CHUNK];
+  double dy[XO_CHUNK], deI[XO_CHUNK], deT[XO_CHUNK]; /* (2) in: year, exp(-K dy) */
+  double djf[XO_CHUNK];                    /* (2) out: first point with a crossing; 0 when none */
+  double deIlo[XO_CHUNK], deTlo[XO_CHUNK]; /* (2) out, (3) in: exp(-K t) at the point before */
+  double dhi[XO_CHUNK];                    /* (3) out: upper end of the final bracket */
+  int dp[XO_CHUNK];                        /* p */
+} xo_chunk;
 
-/* Pass (1), inlined with a constant sign so that pair_upper's branch goes. */
-static inline __attribute__((always_inline)) void screen_body(xo_state *restrict s, int m,
-                                                              int maxyears, const double sg) {
+/* Pass (1) over the years [w0, w1) of the live samples, whose eI, eT are
+ * at w0; inlined with a constant sign so that pair_upper's branch goes. */
+static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict s, int m, int w0,
+                                                              int w1, const double sg) {
   const double margin = 1e-9;
-  double eI[XO_CHUNK], eT[XO_CHUNK]; /* exp(-K a) at the year start a */
-  for (int k = 0; k < m; k++) {
-    eI[k] = eT[k] = s->eIa[k] = s->eTa[k] = 1.0;
-    s->ya[k] = s->years[k];
+  for (int p = 0; p < m; p++) {
+    s->eIw[p] = s->eI[p];
+    s->eTw[p] = s->eT[p];
+    s->keep[p] = 0;
   }
-  for (int a = 0; a < maxyears; a++) {
+  for (int a = w0; a < w1; a++) {
     const double da = a, db = a + 1;
-    for (int k = 0; k < m; k++) {
-      growth_pair g = {s->A[k], 0, s->CI[k], s->CT[k], sg, s->SI[k], s->ST[k]};
-      double eIb = eI[k] * s->QI[k], eTb = eT[k] * s->QT[k];
-      double ub = pair_upper(&g, da, db, eI[k], eIb, eT[k], eTb);
-      int take = s->ya[k] == s->years[k] && da < s->years[k] && !(ub < -margin);
-      s->ya[k] = take ? da : s->ya[k];
-      s->eIa[k] = take ? eI[k] : s->eIa[k];
-      s->eTa[k] = take ? eT[k] : s->eTa[k];
-      eI[k] = eIb;
-      eT[k] = eTb;
+    const uint64_t bit = (uint64_t)1 << (a - w0);
+    for (int p = 0; p < m; p++) {
+      growth_pair g = {s->A[p], 0, s->CI[p], s->CT[p], sg, s->SI[p], s->ST[p]};
+      double eIa = s->eIw[p], eTa = s->eTw[p];
+      double eIb = eIa * s->QI[p], eTb = eTa * s->QT[p];
+      double ub = pair_upper(&g, da, db, eIa, eIb, eTa, eTb);
+      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin);
+      s->keep[p] |= kept ? bit : 0;
+      s->eIw[p] = eIb;
+      s->eTw[p] = eTb;
     }
   }
 }
 
-MC_CLONES static void screen_years(xo_state *s, int m, int maxyears, double sg) {
+MC_CLONES static void screen_years(xo_chunk *s, int m, int w0, int w1, double sg) {
   if (sg > 0)
-    screen_body(s, m, maxyears, 1.0);
+    screen_body(s, m, w0, w1, 1.0);
   else
-    screen_body(s, m, maxyears, -1.0);
+    screen_body(s, m, w0, w1, -1.0);
 }
 
-/* Passes (2) and (3): the scan of year ya and the bisection of its first
- * bracket, both of fixed length, unrolled so that the state stays in
- * registers. A sample without a bracket in that year gets jf = 0. */
-MC_CLONES static void scan_bisect(xo_state *restrict s, int m, double sg) {
+/* Pass (2): the 12 points of year dy, unrolled so that the state stays in
+ * registers. */
+MC_CLONES static void scan_year(xo_chunk *restrict s, int n, double sg) {
   const double h = 1.0 / MC_SCAN_PER_YEAR;
-  for (int k = 0; k < m; k++) {
-    growth_pair g = {s->A[k], s->B[k], s->CI[k], s->CT[k], sg, 0, 0};
-    double qI = s->qI[k], qT = s->qT[k];
-    double eIlo = s->eIa[k], eTlo = s->eTa[k];
-    double j0 = s->ya[k] * MC_SCAN_PER_YEAR, jf = 0;
+  for (int k = 0; k < n; k++) {
+    growth_pair g = {s->dA[k], s->dB[k], s->dCI[k], s->dCT[k], sg, 0, 0};
+    double qI = s->dqI[k], qT = s->dqT[k];
+    double eIlo = s->deI[k], eTlo = s->deT[k];
+    double j0 = s->dy[k] * MC_SCAN_PER_YEAR, jf = 0;
 #pragma GCC unroll 12
     for (int step = 1; step <= MC_SCAN_PER_YEAR; step++) {
       double j = j0 + step;
@@ -361,10 +334,22 @@ MC_CLONES static void scan_bisect(xo_state *restrict s, int m, double sg) {
       eIlo = jf == 0 ? eI : eIlo;
       eTlo = jf == 0 ? eT : eTlo;
     }
-    double lo = (jf - 1) * h, hi = jf * h;
-    double rI = qI, rT = qT;
+    s->djf[k] = jf;
+    s->deIlo[k] = eIlo;
+    s->deTlo[k] = eTlo;
+  }
+}
+
+/* Pass (3): 8 bisection steps of every bracket. */
+MC_CLONES static void bisect(xo_chunk *restrict s, int n, double sg) {
+  const double h = 1.0 / MC_SCAN_PER_YEAR;
+  for (int k = 0; k < n; k++) {
+    growth_pair g = {s->dA[k], s->dB[k], s->dCI[k], s->dCT[k], sg, 0, 0};
+    double eIlo = s->deIlo[k], eTlo = s->deTlo[k];
+    double lo = (s->djf[k] - 1) * h, hi = s->djf[k] * h;
+    double rI = s->dqI[k], rT = s->dqT[k];
 #pragma GCC unroll 8
-    for (int b = 0; b < MC_BISECT_STEPS; b++) {
+    for (int step = 0; step < MC_BISECT_STEPS; step++) {
       rI = sqrt(rI);
       rT = sqrt(rT);
       double mid = 0.5 * (lo + hi);
@@ -375,9 +360,19 @@ MC_CLONES static void scan_bisect(xo_state *restrict s, int m, double sg) {
       eIlo = v >= 0 ? eIlo : eIm;
       eTlo = v >= 0 ? eTlo : eTm;
     }
-    s->jf[k] = jf;
-    s->hi[k] = hi;
+    s->dhi[k] = hi;
   }
+}
+
+/* Sample p to dense slot k: the growth terms. */
+static inline void xo_dense(xo_chunk *s, int k, int p) {
+  s->dA[k] = s->A[p];
+  s->dB[k] = s->B[p];
+  s->dCI[k] = s->CI[p];
+  s->dCT[k] = s->CT[p];
+  s->dqI[k] = s->qI[p];
+  s->dqT[k] = s->qT[p];
+  s->dp[k] = p;
 }
 
 /* For a default pair: sign and constant; 0 when the pair is not one. */
@@ -397,11 +392,11 @@ static int pair_kind(const mc_model *m, int lhs, int rhs, double *sg, int *energ
   return 1;
 }
 
-/* The search of the default pair for samples [i0, i0 + nc), nc <= XO_CHUNK. */
+/* The search of a default pair for samples [i0, i0 + nc), nc <= XO_CHUNK. */
 static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int ny, double sg,
                                  int energy, const int *year, double *tau) {
-  xo_state s;
-  int m = 0, maxyears = 0;
+  xo_chunk s;
+  int m = 0, amax = 0;
   for (int i = i0; i < i0 + nc; i++) {
     int yc = year[i];
     if (yc == 0) {
@@ -423,25 +418,82 @@ static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int 
     s.qI[m] = coef[MC_C_QI12][i];
     s.qT[m] = coef[MC_C_QT12][i];
     s.years[m] = years;
+    s.live[m] = 1;
+    s.a[m] = 0;
+    s.eI[m] = s.eT[m] = 1.0;
     s.idx[m] = i;
-    maxyears = years > maxyears ? years : maxyears;
+    amax = years > amax ? years : amax;
     m++;
   }
-  screen_years(&s, m, maxyears, sg);
-  scan_bisect(&s, m, sg);
-  for (int k = 0; k < m; k++) {
-    int i = s.idx[k], yc = year[i];
-    double t = s.hi[k];
-    if (s.ya[k] == s.years[k]) {
-      t = INFINITY;
-    } else if (s.jf[k] == 0) {
-      growth_pair g = {s.A[k], s.B[k], s.CI[k], s.CT[k], sg, s.SI[k], s.ST[k]};
-      int a = (int)s.ya[k] + 1;
-      t = search_pair(&g, s.QI[k], s.QT[k], s.qI[k], s.qT[k], a, s.eIa[k] * s.QI[k],
-                      s.eTa[k] * s.QT[k], (int)s.years[k] * MC_SCAN_PER_YEAR);
+  int nb = 0, brackets[XO_CHUNK];
+  for (int w0 = 0; w0 < amax; w0 += XO_WINDOW) {
+    int w1 = amax - w0 < XO_WINDOW ? amax : w0 + XO_WINDOW;
+    screen_years(&s, m, w0, w1, sg);
+    /* the live samples, then in each round those without a bracket yet */
+    int nl = 0, list[XO_CHUNK];
+    for (int p = 0; p < m; p++)
+      if (s.live[p] != 0)
+        list[nl++] = p;
+    while (nl > 0) {
+      /* Each sample's next kept year, with exp(-K a) carried on to it; a
+       * sample without one leaves the window: settled at the end of its
+       * years, else on to the next window. */
+      int n = 0;
+      for (int l = 0; l < nl; l++) {
+        int p = list[l];
+        if (s.keep[p] == 0) {
+          if (w1 >= s.years[p]) {
+            int i = s.idx[p];
+            tau[i] = year[i] > 0 ? (double)year[i] : INFINITY;
+            s.live[p] = 0;
+          } else {
+            s.a[p] = w1;
+            s.eI[p] = s.eIw[p];
+            s.eT[p] = s.eTw[p];
+          }
+          continue;
+        }
+        int a = w0 + __builtin_ctzll(s.keep[p]);
+        s.keep[p] &= s.keep[p] - 1;
+        double eI = s.eI[p], eT = s.eT[p];
+        for (; s.a[p] < a; s.a[p]++) {
+          eI *= s.QI[p];
+          eT *= s.QT[p];
+        }
+        s.eI[p] = eI;
+        s.eT[p] = eT;
+        xo_dense(&s, n, p);
+        s.dy[n] = a;
+        s.deI[n] = eI;
+        s.deT[n] = eT;
+        n++;
+      }
+      scan_year(&s, n, sg);
+      nl = 0;
+      for (int k = 0; k < n; k++) {
+        int p = s.dp[k];
+        if (s.djf[k] != 0) {
+          s.jf[p] = s.djf[k];
+          s.eIlo[p] = s.deIlo[k];
+          s.eTlo[p] = s.deTlo[k];
+          s.live[p] = 0;
+          brackets[nb++] = p;
+        } else {
+          list[nl++] = p;
+        }
+      }
     }
-    tau[i] = (isinf(t) && yc > 0) ? (double)yc : t;
   }
+  for (int k = 0; k < nb; k++) {
+    int p = brackets[k];
+    xo_dense(&s, k, p);
+    s.djf[k] = s.jf[p];
+    s.deIlo[k] = s.eIlo[p];
+    s.deTlo[k] = s.eTlo[p];
+  }
+  bisect(&s, nb, sg);
+  for (int k = 0; k < nb; k++)
+    tau[s.idx[s.dp[k]]] = s.dhi[k];
 }
 
 void mc_model_crossover(const mc_model *m, const double *const *in, const double *const *coef,

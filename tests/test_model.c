@@ -320,7 +320,8 @@ static void ref_crossover(int ny, const double *const *c, int n, int lhs, int rh
   }
 }
 
-#define NR 1000
+#define NR  1000
+#define NYL 150
 
 /* Random samples that reach every branch of the search: crossing at the
  * base year, never, between grid years, crossing then uncrossing within a
@@ -373,7 +374,7 @@ static void random_inputs(gsl_rng *r, double *const *in) {
  * proportional cap, for block lengths around the chunk size. */
 static void test_crossover_matches_reference(void **state) {
   (void)state;
-  static double inbuf[MC_NPARAM][NR], coefbuf[MC_NCOEF][NR], grid[MC_NSERIES * NY * NR],
+  static double inbuf[MC_NPARAM][NR], coefbuf[MC_NCOEF][NR], grid[MC_NSERIES * NYL * NR],
       work[MC_MODEL_WORK * NR], tau[NR], rtau[NR];
   static int year[NR], ryear[NR];
   double *in[MC_NPARAM], *coef[MC_NCOEF];
@@ -387,18 +388,21 @@ static void test_crossover_matches_reference(void **state) {
                                   {MC_S_TRAINING_ENERGY, MC_S_INFERENCE_ENERGY}};
   static const int lengths[] = {NR, 1, 255, 256, 257, 600};
   long seen[4] = {0}; /* crossing at year 0, by a grid year, never, between grid years */
+  long late = 0;      /* crossing after the first 64-year window */
   ref_fallbacks = 0;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  for (int set = 0; set < 20; set++) {
+  for (int set = 0; set < 24; set++) {
     random_inputs(r, in);
+    /* every fourth set over a long horizon: several 64-year windows */
+    int ny = set % 4 == 3 ? NYL : NY;
     for (int cap = 0; cap < 2; cap++) {
-      mc_model m = {NY, cap, MC_POLICY_PROPORTIONAL};
+      mc_model m = {ny, cap, MC_POLICY_PROPORTIONAL};
       mc_model_prepare((const double *const *)in, NR, coef);
       mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, NR, grid, NR, work);
       for (int p = 0; p < 4; p++) {
         int lhs = pairs[p][0], rhs = pairs[p][1];
         int n = lengths[(set + p) % 6];
-        ref_crossover(NY, (const double *const *)coef, n, lhs, rhs, p % 2 ? -1.0 : 1.0, p >= 2,
+        ref_crossover(ny, (const double *const *)coef, n, lhs, rhs, p % 2 ? -1.0 : 1.0, p >= 2,
                       grid, NR, ryear, rtau);
         mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, n, lhs, rhs,
                            grid, NR, year, tau);
@@ -406,6 +410,8 @@ static void test_crossover_matches_reference(void **state) {
         assert_memory_equal(tau, rtau, n * sizeof *tau);
         for (int i = 0; i < n; i++)
           seen[ryear[i] == 0 ? 0 : ryear[i] > 0 ? 1 : isinf(rtau[i]) ? 2 : 3]++;
+        for (int i = 0; i < n; i++)
+          late += rtau[i] > 64 && isfinite(rtau[i]);
       }
     }
   }
@@ -413,6 +419,7 @@ static void test_crossover_matches_reference(void **state) {
   for (int k = 0; k < 4; k++)
     assert_true(seen[k] > 0);
   assert_true(ref_fallbacks > 0);
+  assert_true(late > 0);
 }
 
 int main(void) {
