@@ -738,6 +738,16 @@ static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w,
   }
 }
 
+/* Adds the time since *t to phase ph (when timing) and restarts *t. */
+static void phase_mark(const mc_run_opts *opts, int ph, struct timespec *t) {
+  if (!opts || !opts->phase_time)
+    return;
+  struct timespec u;
+  clock_gettime(CLOCK_MONOTONIC, &u);
+  opts->phase_time[ph] += (double)(u.tv_sec - t->tv_sec) + 1e-9 * (double)(u.tv_nsec - t->tv_nsec);
+  *t = u;
+}
+
 static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m,
                          mc_stats *st, workspace *w, uint64_t b, const mc_run_opts *opts,
                          mc_err *e) {
@@ -745,13 +755,19 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
   uint64_t first = b * MC_BLOCK;
   int n = (int)((first + MC_BLOCK <= st->samples) ? MC_BLOCK : st->samples - first);
   int ny = st->ny;
+  struct timespec clk = {0, 0};
+  if (opts && opts->phase_time)
+    clock_gettime(CLOCK_MONOTONIC, &clk);
   mc_sampler_block(smp, first, n, w->in, w->scratch);
+  phase_mark(opts, MC_PH_SAMPLE, &clk);
   for (int p = 0; p < MC_NPARAM; p++)
     if (param_recorded(spec, p))
       MC_CHECK(mc_sketch_add(&st->param[p], w->in[p], n, e));
+  phase_mark(opts, MC_PH_SKETCH, &clk);
   mc_model_prepare((const double *const *)w->in, n, w->coef);
   mc_model_grid(m, (const double *const *)w->in, (const double *const *)w->coef, n, w->grid,
                 MC_BLOCK, w->mwork);
+  phase_mark(opts, MC_PH_PROJECT, &clk);
   uint64_t nonfinite_before = 0, nonfinite_after = 0;
   for (int k = 0; k < MC_NSERIES * ny; k++)
     nonfinite_before += st->series[k].nonfinite;
@@ -770,6 +786,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
   }
   for (int k = 0; k < MC_NSERIES * ny; k++)
     nonfinite_after += st->series[k].nonfinite;
+  phase_mark(opts, MC_PH_SKETCH, &clk);
   if (nonfinite_after != nonfinite_before)
     record_faults(spec, st, w, n);
   for (int t = 0; t < spec->nsens; t++)
@@ -778,6 +795,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       for (int i = 0; i < n; i++)
         w->fA[(size_t)t * MC_BLOCK + i] = log(x[i]);
     }
+  phase_mark(opts, MC_PH_OTHER, &clk);
   for (int c = 0; c < spec->ncross; c++) {
     double *tau = w->tau[c];
     mc_model_crossover(m, (const double *const *)w->in, (const double *const *)w->coef, n,
@@ -806,12 +824,14 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       tau[i] += spec->base_year;
     }
   }
+  phase_mark(opts, MC_PH_CROSS, &clk);
   if (opts && opts->sink)
     MC_CHECK(opts->sink(opts->sink_ctx, first, n, (const double *const *)w->in,
                         (const double *const *)w->tau, e));
   if (spec->nsens)
     sens_block(spec, smp, m, st, w, b, n);
   st->done[b >> 3] |= (uint8_t)(1u << (b & 7));
+  phase_mark(opts, MC_PH_OTHER, &clk);
 cleanup:
   return rc;
 }
@@ -1068,7 +1088,10 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
       lrc = mc_stats_alloc(spec, &red, e);
     if ((rc = mc_engine_agree(lrc, e, comm)))
       goto cleanup;
+    struct timespec clk;
+    clock_gettime(CLOCK_MONOTONIC, &clk);
     lrc = mc_stats_reduce(st, red, 0, comm, e);
+    phase_mark(opts, MC_PH_REDUCE, &clk);
     if ((rc = mc_engine_agree(lrc, e, comm))) {
       mc_stats_free(red);
       goto cleanup;

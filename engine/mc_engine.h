@@ -164,7 +164,19 @@ typedef struct mc_run_opts {
   volatile sig_atomic_t *stop; /* set by a signal handler; may be NULL */
   int progress;                /* 0 none, 1 plain lines, 2 live terminal line */
   double progress_interval;    /* seconds between plain lines */
+  double *phase_time;          /* NULL, or MC_NPHASES seconds this rank spent, added to */
 } mc_run_opts;
+
+/* Where a rank's time goes (mc_run_opts.phase_time; bench/mc_bench). */
+enum mc_phase {
+  MC_PH_SAMPLE,  /* designs, random numbers, inverse CDFs, copula */
+  MC_PH_PROJECT, /* coefficients and every series at every grid year */
+  MC_PH_CROSS,   /* crossover years and crossing times, their counts */
+  MC_PH_SKETCH,  /* sketches of series and parameters, block moments */
+  MC_PH_OTHER,   /* sensitivity, per-sample output, checks */
+  MC_PH_REDUCE,  /* the reduction onto rank 0 (and agreement between ranks) */
+  MC_NPHASES
+};
 
 /* Collective: processes every block of the part not yet done in st (st may
  * come from a checkpoint on rank 0; the other ranks pass an empty state with
