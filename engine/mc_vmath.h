@@ -6,7 +6,14 @@
  * mc_exp: Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2, a degree-13
  * Taylor polynomial (truncation < 4e-18 relative), and 2^n from the exponent
  * bits; within 2 ulp of exp(x) on [-708, 709], 0 below, +inf above (the
- * last 0.78 of the double range is given up for a branch-free reduction). */
+ * last 0.78 of the double range is given up for a branch-free reduction).
+ *
+ * mc_log: x = 2^k m with m in [sqrt(1/2), sqrt(2)) from the bits (subnormals
+ * scaled by 2^54 first), then ln m = 2 atanh(s) with s = (m - 1) / (m + 1),
+ * |s| <= 0.172, summed as the series 2 s (1 + s^2/3 + s^4/5 + ...) to the
+ * s^22 term (truncation < 1e-18 relative), and k ln2 in two parts; within
+ * 3 ulp of log(x) (tests/test_vmath.c), -inf at 0, NaN below 0 and for NaN,
+ * +inf at +inf. */
 #ifndef MC_VMATH_H
 #define MC_VMATH_H
 
@@ -20,7 +27,7 @@
 #if defined(MC_MODEL_NO_CLONES) || !defined(__x86_64__)
 #define MC_CLONES
 #else
-#define MC_CLONES __attribute__((target_clones("avx2", "default")))
+#define MC_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 
 static inline double mc_exp(double x) {
@@ -54,6 +61,41 @@ static inline double mc_exp(double x) {
   double y = p * s;
   y = x > 709.0 ? HUGE_VAL : y;
   y = x < -708.0 ? 0.0 : y;
+  return y;
+}
+
+static inline double mc_log(double x) {
+  const double ln2_hi = 0x1.62e42fee00000p-1, ln2_lo = 0x1.a39ef35793c76p-33;
+  /* bits of sqrt(1/2), and what lifts a mantissa of sqrt(2) or more into the
+   * next binade */
+  const uint64_t off = UINT64_C(0x3fe6a09e667f3bcd), lift = UINT64_C(0x3ff0000000000000) - off;
+  int sub = x < 0x1p-1022;
+  double xs = sub ? x * 0x1p54 : x;
+  uint64_t b;
+  memcpy(&b, &xs, sizeof b);
+  uint64_t u = b + lift;
+  uint64_t kb = (u >> 52) | UINT64_C(0x4330000000000000); /* 2^52 + biased k, exactly */
+  uint64_t mb = (u & UINT64_C(0x000fffffffffffff)) + off;
+  double kd, m;
+  memcpy(&kd, &kb, sizeof kd);
+  memcpy(&m, &mb, sizeof m);
+  double k = (kd - 0x1p52) - (sub ? 1023.0 + 54.0 : 1023.0);
+  double f = m - 1.0, s = f / (m + 1.0), z = s * s;
+  double p = 1.0 / 23;
+  p = p * z + 1.0 / 21;
+  p = p * z + 1.0 / 19;
+  p = p * z + 1.0 / 17;
+  p = p * z + 1.0 / 15;
+  p = p * z + 1.0 / 13;
+  p = p * z + 1.0 / 11;
+  p = p * z + 1.0 / 9;
+  p = p * z + 1.0 / 7;
+  p = p * z + 1.0 / 5;
+  p = p * z + 1.0 / 3;
+  /* ln m = 2 s + 2 s z p, the small part added last */
+  double y = k * ln2_hi + (2.0 * s + (k * ln2_lo + 2.0 * s * z * p));
+  y = x > 0 ? y : (x == 0 ? -HUGE_VAL : NAN);
+  y = x == HUGE_VAL ? HUGE_VAL : y;
   return y;
 }
 
