@@ -125,20 +125,37 @@ static double *build_ztable(void) {
   return q;
 }
 
-/* Normal scores of n uniforms, in place. */
-static void normal_scores(const mc_sampler *s, double *x, int n) {
-  const double *q = s->ztable;
+/* The table's interpolation for every u in x, into z; where u lies in an
+ * end interval the table leaves to the exact inverse, z holds the nearest
+ * inner interval's (replaced by the caller). Branch-free, so it vectorizes
+ * (with gathers). */
+MC_CLONES static void ztable_interp(const double *restrict q, const double *restrict x,
+                                    double *restrict z, int n) {
   for (int i = 0; i < n; i++) {
-    double u = x[i], y = u * MC_QTABLE_N;
+    double y = x[i] * MC_QTABLE_N;
     int k = (int)y;
-    if (!q || k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END) {
-      x[i] = gsl_cdf_ugaussian_Pinv(u);
-      continue;
-    }
-    double t = y - k, a = q[2 * k], ma = q[2 * k + 1], b = q[2 * k + 2], mb = q[2 * k + 3];
+    int kc = k < MC_QTABLE_END ? MC_QTABLE_END : k;
+    kc = kc > MC_QTABLE_N - MC_QTABLE_END - 1 ? MC_QTABLE_N - MC_QTABLE_END - 1 : kc;
+    double t = y - k, a = q[2 * kc], ma = q[2 * kc + 1], b = q[2 * kc + 2], mb = q[2 * kc + 3];
     double t2 = t * t, t3 = t2 * t;
-    x[i] = (2 * t3 - 3 * t2 + 1) * a + (t3 - 2 * t2 + t) * ma + (-2 * t3 + 3 * t2) * b +
+    z[i] = (2 * t3 - 3 * t2 + 1) * a + (t3 - 2 * t2 + t) * ma + (-2 * t3 + 3 * t2) * b +
            (t3 - t2) * mb;
+  }
+}
+
+/* Normal scores of n uniforms, in place; tmp holds n doubles. */
+static void normal_scores(const mc_sampler *s, double *x, int n, double *tmp) {
+  const double *q = s->ztable;
+  if (!q) {
+    for (int i = 0; i < n; i++)
+      x[i] = gsl_cdf_ugaussian_Pinv(x[i]);
+    return;
+  }
+  ztable_interp(q, x, tmp, n);
+  for (int i = 0; i < n; i++) {
+    int k = (int)(x[i] * MC_QTABLE_N);
+    x[i] = k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END ? gsl_cdf_ugaussian_Pinv(x[i])
+                                                                 : tmp[i];
   }
 }
 
@@ -202,7 +219,7 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
 }
 
 /* Values from normal scores z (n of them) for parameter p, in place. */
-static void from_scores(const mc_sampler *s, int p, double *z, int n) {
+MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) {
   const mc_dist *d = &s->spec->dist[p];
   double a = d->p[0], b = d->p[1];
   if (s->kind[p] == MC_SK_NORMAL) {
@@ -225,8 +242,9 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
   mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch);
 }
 
-void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                              uint64_t first, int n, double *const *out, double *scratch) {
+MC_CLONES void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
+                                        uint64_t first, int n, double *const *out,
+                                        double *scratch) {
   const mc_spec *spec = s->spec;
   int in_copula[MC_NPARAM] = {0};
   for (int j = 0; j < s->ncorr_par; j++)
@@ -244,14 +262,14 @@ void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int d
     }
     mc_design_uniforms(&s->design, stream[p], dim_offset + p + 1, first, n, x);
     if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
-      normal_scores(s, x, n);
+      normal_scores(s, x, n, scratch);
       if (!in_copula[p])
         from_scores(s, p, x, n);
     } else if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
       double a = s->tlo[p], m = s->tmass[p];
       for (int i = 0; i < n; i++)
         x[i] = a + x[i] * m;
-      normal_scores(s, x, n);
+      normal_scores(s, x, n, scratch);
       double mu = d->p[0], sd = d->p[1], lo = d->lo, hi = d->hi;
       if (s->kind[p] == MC_SK_TNORMAL)
         for (int i = 0; i < n; i++) {
