@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_vmath.h" /* MC_CLONES */
+
 #define ABS_MASK  UINT64_C(0x7fffffffffffffff)
 #define EXP_MASK  UINT64_C(0x7ff0000000000000)
 #define MANT_MASK UINT64_C(0x000fffffffffffff)
@@ -216,27 +218,43 @@ static int add_general(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   return MC_OK;
 }
 
+/* The positive store's offsets of up to SKETCH_CHUNK values into k; 1 when
+ * every value is positive, finite and inside the store's current range.
+ * Branch-free, so it vectorizes; the counting loop after it is then a load
+ * and an increment per value. */
+#define SKETCH_CHUNK 256
+MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint64_t lo,
+                                   uint64_t len, uint32_t *restrict k) {
+  uint64_t bad = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t b = dbits(x[i]);
+    uint64_t o = (b >> sh) - lo;
+    bad |= (uint64_t)(b - 1 >= EXP_MASK - 1) | (uint64_t)(o >= len);
+    k[i] = (uint32_t)o;
+  }
+  return bad == 0;
+}
+
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
-  if (n <= 0)
-    return MC_OK;
-  /* Fast path: positive finite values inside the store's current range, in
-   * one pass; the first value that is not stops it and the rest takes the
-   * general path (which grows the store once for all of them). */
-  uint64_t *restrict c = s->pos.counts;
-  uint8_t *restrict h = s->pos.hot;
-  const int64_t lo = s->pos.lo;
-  const uint64_t len = (uint64_t)s->pos.len;
+  /* Fast path, a chunk at a time: positive finite values inside the store's
+   * current range (whose length fits the 32-bit offsets). The first chunk
+   * that holds another value goes, with the rest, to the general path (which
+   * grows the store once for all of them). */
+  uint32_t k[SKETCH_CHUNK];
   int64_t i = 0;
-  for (; i < n; i++) {
-    uint64_t b = dbits(x[i]);
-    uint64_t k = (b >> sh) - (uint64_t)lo;
-    if (!(b - 1 < EXP_MASK - 1 && k < len))
+  while (i < n && s->pos.len > 0 && s->pos.len <= INT32_MAX) {
+    int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
+    if (!chunk_offsets(x + i, m, sh, (uint64_t)s->pos.lo, (uint64_t)s->pos.len, k))
       break;
-    if (__builtin_expect(++h[k] == 0, 0))
-      c[k] += 256;
+    uint64_t *restrict c = s->pos.counts;
+    uint8_t *restrict h = s->pos.hot;
+    for (int j = 0; j < m; j++)
+      if (__builtin_expect(++h[k[j]] == 0, 0))
+        c[k[j]] += 256;
+    i += m;
   }
-  return i == n ? MC_OK : add_general(s, x + i, n - i, e);
+  return i >= n ? MC_OK : add_general(s, x + i, n - i, e);
 }
 
 /* The occupied range [*lo, *hi] of st (empty: *hi < *lo). */
