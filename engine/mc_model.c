@@ -11,7 +11,9 @@ void mc_model_init(mc_model *m, const mc_spec *spec) {
   m->policy = spec->policy;
 }
 
-void mc_model_prepare(const double *const *in, int n, double *const *coef) {
+/* Branch-free with the engine's own log and exp (mc_vmath.h), so every loop
+ * vectorizes and every clone gives the same bits. */
+MC_CLONES void mc_model_prepare(const double *const *in, int n, double *const *coef) {
   static const int base[2] = {MC_P_T0, MC_P_I0};
   for (int w = 0; w < 2; w++) {
     const double *x0 = in[base[w]], *g = in[base[w] + 1], *ginf = in[base[w] + 2],
@@ -19,10 +21,10 @@ void mc_model_prepare(const double *const *in, int n, double *const *coef) {
     double *ln0 = coef[5 * w], *S = coef[5 * w + 1], *C = coef[5 * w + 2], *K = coef[5 * w + 3],
            *Q = coef[5 * w + 4];
     for (int i = 0; i < n; i++) {
-      double r = log(g[i]), rinf = log(ginf[i]);
+      double r = mc_log(g[i]), rinf = mc_log(ginf[i]);
       int decays = isfinite(h[i]) && r != rinf;
       double k = decays ? M_LN2 / h[i] : 0.0;
-      ln0[i] = log(x0[i]);
+      ln0[i] = mc_log(x0[i]);
       S[i] = decays ? rinf : r;
       C[i] = decays ? (r - rinf) / k : 0.0;
       K[i] = k;
@@ -36,7 +38,7 @@ void mc_model_prepare(const double *const *in, int n, double *const *coef) {
   for (int i = 0; i < n; i++) {
     coef[MC_C_FT][i] = in[MC_P_F][i] / in[MC_P_UT][i];
     coef[MC_C_FI][i] = in[MC_P_F][i] / in[MC_P_UI][i];
-    coef[MC_C_LNU][i] = log(in[MC_P_UT][i]) - log(in[MC_P_UI][i]);
+    coef[MC_C_LNU][i] = mc_log(in[MC_P_UT][i]) - mc_log(in[MC_P_UI][i]);
     coef[MC_C_IGE][i] = 1.0 / in[MC_P_GE][i];
   }
 }

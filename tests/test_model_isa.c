@@ -1,7 +1,7 @@
-/* The AVX2 clones of the grid loop and of the crossing-time search (picked
- * at run time where the CPU has them) and the baseline x86-64 build give the
- * same bits. The library's mc_model_grid and mc_model_crossover are compared
- * with this file's copy of engine/mc_model.c built without clones. */
+/* The AVX2 and AVX-512 clones of the coefficients, the grid loop and the crossing-time search
+ * (picked at run time where the CPU has them) and the baseline x86-64 build give the same bits. The
+ * library's mc_model_grid and mc_model_crossover are compared with this file's copy of
+ * engine/mc_model.c built without clones. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,6 +59,14 @@ static void test_clones_same_bits(void **state) {
     inbuf[MC_P_GW][i] = 1.3 + 0.7 * gsl_rng_uniform(r);
   }
   gsl_rng_free(r);
+  /* the coefficients: the library's clone against the plain build */
+  static double coef2buf[MC_NCOEF][N];
+  double *coef2[MC_NCOEF];
+  for (int c = 0; c < MC_NCOEF; c++)
+    coef2[c] = coef2buf[c];
+  mc_model_prepare((const double *const *)in, N, coef);
+  plain_prepare((const double *const *)in, N, coef2);
+  assert_memory_equal(coefbuf, coef2buf, sizeof coefbuf);
   for (int cap = 0; cap < 2; cap++)
     for (int policy = 0; policy < 3; policy++) {
       mc_model m = {NY, cap, policy};
