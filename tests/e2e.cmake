@@ -17,7 +17,7 @@ add_test(NAME e2e_parts_merge
                  ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 50000)
 add_test(NAME e2e_resume
          COMMAND bash ${MC_E2E}/resume.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
-                 ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 3000000)
+                 ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 8000000)
 set_tests_properties(e2e_parts_merge e2e_resume PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)
 # Sampling designs, sensitivity analysis and stop_when (issue 5).
 add_test(NAME e2e_designs

@@ -24,12 +24,12 @@ wait_for() {
 interrupt() { # interrupt SIG NRANKS [--resume]
   local sig=$1 n=$2; shift 2
   "$mpiexec" -n "$n" --oversubscribe "$exe" run "$job" --samples "$samples" -o "$tmp/out.h5" \
-    --checkpoint-interval 0.5 --progress-interval 1 "$@" 2> "$tmp/log" &
+    --checkpoint-interval 0.3 --progress-interval 1 "$@" 2> "$tmp/log" &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 1 600); do grep -q "checkpoint written" "$tmp/log" && break; sleep 0.1; done
   grep -q "checkpoint written" "$tmp/log" || fail "no checkpoint appeared: $(cat "$tmp/log")"
-  sleep 0.3
+  sleep 0.1
   if [ "$sig" = USR1 ]; then
     kill -s USR1 "$pid" # mpiexec forwards SIGUSR1 to every rank
   else
