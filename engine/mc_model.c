@@ -11,36 +11,45 @@ void mc_model_init(mc_model *m, const mc_spec *spec) {
   m->policy = spec->policy;
 }
 
+/* One side's growth coefficients (see enum mc_coef_id). */
+static inline __attribute__((always_inline)) void
+prepare_side(const double *restrict x0, const double *restrict g, const double *restrict ginf,
+             const double *restrict h, double *restrict ln0, double *restrict S, double *restrict C,
+             double *restrict K, double *restrict Q, double *restrict Q12, int n) {
+  for (int i = 0; i < n; i++) {
+    double r = mc_log(g[i]), rinf = mc_log(ginf[i]), hi = h[i];
+    int decays = (hi - hi == 0.0) & (r != rinf); /* a finite half-life that changes growth */
+    double k = decays ? M_LN2 / hi : 0.0;
+    ln0[i] = mc_log(x0[i]);
+    S[i] = decays ? rinf : r;
+    C[i] = decays ? (r - rinf) / k : 0.0;
+    K[i] = k;
+    Q[i] = mc_exp(-k);
+    Q12[i] = mc_exp(-k * (1.0 / MC_SCAN_PER_YEAR));
+  }
+}
+
+static inline __attribute__((always_inline)) void
+prepare_ratios(const double *restrict f, const double *restrict uT, const double *restrict uI,
+               const double *restrict gE, double *restrict FT, double *restrict FI,
+               double *restrict LNU, double *restrict IGE, int n) {
+  for (int i = 0; i < n; i++) {
+    FT[i] = f[i] / uT[i];
+    FI[i] = f[i] / uI[i];
+    LNU[i] = mc_log(uT[i]) - mc_log(uI[i]);
+    IGE[i] = 1.0 / gE[i];
+  }
+}
+
 /* Branch-free with the engine's own log and exp (mc_vmath.h), so every loop
  * vectorizes and every clone gives the same bits. */
 MC_CLONES void mc_model_prepare(const double *const *in, int n, double *const *coef) {
-  static const int base[2] = {MC_P_T0, MC_P_I0};
-  for (int w = 0; w < 2; w++) {
-    const double *x0 = in[base[w]], *g = in[base[w] + 1], *ginf = in[base[w] + 2],
-                 *h = in[base[w] + 3];
-    double *ln0 = coef[5 * w], *S = coef[5 * w + 1], *C = coef[5 * w + 2], *K = coef[5 * w + 3],
-           *Q = coef[5 * w + 4];
-    for (int i = 0; i < n; i++) {
-      double r = mc_log(g[i]), rinf = mc_log(ginf[i]);
-      int decays = isfinite(h[i]) && r != rinf;
-      double k = decays ? M_LN2 / h[i] : 0.0;
-      ln0[i] = mc_log(x0[i]);
-      S[i] = decays ? rinf : r;
-      C[i] = decays ? (r - rinf) / k : 0.0;
-      K[i] = k;
-    }
-    double *Q12 = coef[w ? MC_C_QI12 : MC_C_QT12];
-    for (int i = 0; i < n; i++) {
-      Q[i] = mc_exp(-K[i]);
-      Q12[i] = mc_exp(-K[i] * (1.0 / MC_SCAN_PER_YEAR));
-    }
-  }
-  for (int i = 0; i < n; i++) {
-    coef[MC_C_FT][i] = in[MC_P_F][i] / in[MC_P_UT][i];
-    coef[MC_C_FI][i] = in[MC_P_F][i] / in[MC_P_UI][i];
-    coef[MC_C_LNU][i] = mc_log(in[MC_P_UT][i]) - mc_log(in[MC_P_UI][i]);
-    coef[MC_C_IGE][i] = 1.0 / in[MC_P_GE][i];
-  }
+  prepare_side(in[MC_P_T0], in[MC_P_GT], in[MC_P_GT_INF], in[MC_P_HT], coef[MC_C_LNT0],
+               coef[MC_C_ST], coef[MC_C_CT], coef[MC_C_KT], coef[MC_C_QT], coef[MC_C_QT12], n);
+  prepare_side(in[MC_P_I0], in[MC_P_GI], in[MC_P_GI_INF], in[MC_P_HI], coef[MC_C_LNI0],
+               coef[MC_C_SI], coef[MC_C_CI], coef[MC_C_KI], coef[MC_C_QI], coef[MC_C_QI12], n);
+  prepare_ratios(in[MC_P_F], in[MC_P_UT], in[MC_P_UI], in[MC_P_GE], coef[MC_C_FT], coef[MC_C_FI],
+                 coef[MC_C_LNU], coef[MC_C_IGE], n);
 }
 
 /* Unit conversions as multiplications (within an ulp of MODEL.md's divisions). */
