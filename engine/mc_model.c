@@ -168,8 +168,8 @@ MC_CLONES static void grid_year(const mc_model *m, const double *const *in, cons
     grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_PROPORTIONAL);
 }
 
-void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
-                   double *grid, int stride, double *work) {
+MC_CLONES void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef,
+                             int n, double *grid, int stride, double *work) {
   double *decT = work, *decI = work + n, *iEy = work + 2 * n, *dPy = work + 3 * n,
          *Wy = work + 4 * n;
   for (int i = 0; i < n; i++) {
