@@ -43,13 +43,19 @@ prepare_ratios(const double *restrict f, const double *restrict uT, const double
 
 /* Branch-free with the engine's own log and exp (mc_vmath.h), so every loop
  * vectorizes and every clone gives the same bits. */
-MC_CLONES void mc_model_prepare(const double *const *in, int n, double *const *coef) {
+MC_CLONES static void mc_model_prepare_impl(const double *const *in, int n, double *const *coef) {
   prepare_side(in[MC_P_T0], in[MC_P_GT], in[MC_P_GT_INF], in[MC_P_HT], coef[MC_C_LNT0],
                coef[MC_C_ST], coef[MC_C_CT], coef[MC_C_KT], coef[MC_C_QT], coef[MC_C_QT12], n);
   prepare_side(in[MC_P_I0], in[MC_P_GI], in[MC_P_GI_INF], in[MC_P_HI], coef[MC_C_LNI0],
                coef[MC_C_SI], coef[MC_C_CI], coef[MC_C_KI], coef[MC_C_QI], coef[MC_C_QI12], n);
   prepare_ratios(in[MC_P_F], in[MC_P_UT], in[MC_P_UI], in[MC_P_GE], coef[MC_C_FT], coef[MC_C_FI],
                  coef[MC_C_LNU], coef[MC_C_IGE], n);
+}
+
+/* The exported entry: a plain function calling the cloned one (clang
+ * multiversions only functions it sees defined before their first use). */
+void mc_model_prepare(const double *const *in, int n, double *const *coef) {
+  mc_model_prepare_impl(in, n, coef);
 }
 
 /* Unit conversions as multiplications (within an ulp of MODEL.md's divisions). */
@@ -168,8 +174,9 @@ MC_CLONES static void grid_year(const mc_model *m, const double *const *in, cons
     grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_PROPORTIONAL);
 }
 
-MC_CLONES void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef,
-                             int n, double *grid, int stride, double *work) {
+MC_CLONES static void mc_model_grid_impl(const mc_model *m, const double *const *in,
+                                         const double *const *coef, int n, double *grid, int stride,
+                                         double *work) {
   double *decT = work, *decI = work + n, *iEy = work + 2 * n, *dPy = work + 3 * n,
          *Wy = work + 4 * n;
   for (int i = 0; i < n; i++) {
@@ -194,6 +201,13 @@ MC_CLONES void mc_model_grid(const mc_model *m, const double *const *in, const d
       for (int i = 0; i < n; i++)
         Wy[i] *= gW[i];
   }
+}
+
+/* The exported entry: a plain function calling the cloned one (clang
+ * multiversions only functions it sees defined before their first use). */
+void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
+                   double *grid, int stride, double *work) {
+  mc_model_grid_impl(m, in, coef, n, grid, stride, work);
 }
 
 /* lhs(t) >= rhs(t) for sample i, from the equations. */

@@ -237,14 +237,9 @@ MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) 
   }
 }
 
-void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
-                      double *scratch) {
-  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch);
-}
-
-MC_CLONES void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                                        uint64_t first, int n, double *const *out,
-                                        double *scratch) {
+MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const uint64_t *stream,
+                                                    int dim_offset, uint64_t first, int n,
+                                                    double *const *out, double *scratch) {
   const mc_spec *spec = s->spec;
   int in_copula[MC_NPARAM] = {0};
   for (int j = 0; j < s->ncorr_par; j++)
@@ -313,4 +308,16 @@ MC_CLONES void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *str
         out[p][i] = v;
     }
   }
+}
+
+/* The exported entry: a plain function calling the cloned one (clang
+ * multiversions only functions it sees defined before their first use). */
+void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
+                              uint64_t first, int n, double *const *out, double *scratch) {
+  mc_sampler_block_streams_impl(s, stream, dim_offset, first, n, out, scratch);
+}
+
+void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
+                      double *scratch) {
+  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch);
 }
