@@ -290,6 +290,8 @@ typedef struct xo_chunk {
   /* by sample p of the search */
   double A[XO_CHUNK], B[XO_CHUNK], CI[XO_CHUNK], CT[XO_CHUNK], SI[XO_CHUNK], ST[XO_CHUNK];
   double QI[XO_CHUNK], QT[XO_CHUNK], qI[XO_CHUNK], qT[XO_CHUNK];
+  double DI[XO_CHUNK], DT[XO_CHUNK];   /* CI KI, CT KT: the derivative's terms */
+  double M[XO_CHUNK], aB[XO_CHUNK];    /* |A| + |CI| + |CT| + |DI| + |DT|, |B|: sizes for tol */
   double years[XO_CHUNK];              /* years to search: scan points up to years * 12 */
   double live[XO_CHUNK];               /* 1 until settled */
   int a[XO_CHUNK];                     /* the year of eI, eT */
@@ -307,8 +309,28 @@ typedef struct xo_chunk {
   int dp[XO_CHUNK];                        /* p */
 } xo_chunk;
 
+/* A second, tighter upper bound of pair_value on [a, b] = [a, a + 1], from
+ * its values fa, fb at the ends and bounds dmx >= f' >= dmn of its
+ * derivative there (f' = sg (B + CI KI exp(-KI t) - CT KT exp(-KT t)): each
+ * term monotone, so its extremes lie at the ends). f lies below the line
+ * from (a, fa) with slope dmx and below the one to (b, fb) with slope dmn,
+ * so below their crossing (f nonincreasing: fa; nondecreasing: fb). A
+ * sample whose f rises through the year (the usual case) keeps just the year
+ * whose end shows the crossing. The bound holds for the exact exponentials;
+ * the recurrences and the arithmetic stray from them by a few ulps per step
+ * of the recurrence, relative to the sizes of the terms, hence tol. */
+static inline double pair_upper_slope(const growth_pair *g, double fa, double fb, double dIa,
+                                      double dIb, double dTa, double dTb) {
+  double hi = g->B + dmax(dIa, dIb) - dmin(dTa, dTb), lo = g->B + dmin(dIa, dIb) - dmax(dTa, dTb);
+  double dmx = g->sg > 0 ? hi : -lo, dmn = g->sg > 0 ? lo : -hi;
+  /* the crossing at s in [0, 1]; dmx - dmn >= max(dmx, -dmn) when used */
+  double s = dmin(dmax((fb - fa - dmn) / (dmx - dmn), 0.0), 1.0);
+  return dmx <= 0 ? fa : dmn >= 0 ? fb : fa + dmx * s;
+}
+
 /* Pass (1) over the years [w0, w1) of the live samples, whose eI, eT are
- * at w0; inlined with a constant sign so that pair_upper's branch goes. */
+ * at w0; inlined with a constant sign so that pair_upper's branch goes. A
+ * year is kept when neither bound rules it out. */
 static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict s, int m, int w0,
                                                               int w1, const double sg) {
   const double margin = 1e-9;
@@ -321,11 +343,15 @@ static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict
     const double da = a, db = a + 1;
     const uint64_t bit = (uint64_t)1 << (a - w0);
     for (int p = 0; p < m; p++) {
-      growth_pair g = {s->A[p], 0, s->CI[p], s->CT[p], sg, s->SI[p], s->ST[p]};
+      growth_pair g = {s->A[p], s->B[p], s->CI[p], s->CT[p], sg, s->SI[p], s->ST[p]};
       double eIa = s->eIw[p], eTa = s->eTw[p];
       double eIb = eIa * s->QI[p], eTb = eTa * s->QT[p];
       double ub = pair_upper(&g, da, db, eIa, eIb, eTa, eTb);
-      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin);
+      double fa = pair_value(&g, da, eIa, eTa), fb = pair_value(&g, db, eIb, eTb);
+      double ub2 = pair_upper_slope(&g, fa, fb, s->DI[p] * eIa, s->DI[p] * eIb, s->DT[p] * eTa,
+                                    s->DT[p] * eTb);
+      double tol = margin + (s->M[p] + s->aB[p] * db) * (da + 64) * 1e-14;
+      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin) && !(ub2 < -tol);
       s->keep[p] |= kept ? bit : 0;
       s->eIw[p] = eIb;
       s->eTw[p] = eTb;
@@ -442,6 +468,10 @@ static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int 
     s.QT[m] = coef[MC_C_QT][i];
     s.qI[m] = coef[MC_C_QI12][i];
     s.qT[m] = coef[MC_C_QT12][i];
+    s.DI[m] = CI * coef[MC_C_KI][i];
+    s.DT[m] = CT * coef[MC_C_KT][i];
+    s.M[m] = fabs(s.A[m]) + fabs(CI) + fabs(CT) + fabs(s.DI[m]) + fabs(s.DT[m]);
+    s.aB[m] = fabs(s.B[m]);
     s.years[m] = years;
     s.live[m] = 1;
     s.a[m] = 0;
