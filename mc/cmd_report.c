@@ -17,7 +17,7 @@ static const char report_usage[] =
     "grid year (with its Monte Carlo standard error sqrt(p(1-p)/n)) and in each year,\n"
     "the median and 90% interval of the crossing year and the probability of no\n"
     "crossover by the horizon; per series, the median (with its standard error, from\n"
-    "16 batches of blocks) and 90% band at the base year, every fifth year and the\n"
+    "the order statistics around it) and 90% band at the base year, every fifth year and the\n"
     "horizon; for a job with a sensitivity section, the first-order and total Sobol'\n"
     "indices of each target with 95% intervals, largest total first. Works on\n"
     "checkpoints, merged files and runs stopped by sampling.stop_when.\n"
@@ -84,8 +84,8 @@ static void design_note(const mc_spec *a, const mc_spec *b) {
   if (s->method == MC_METHOD_MC)
     return;
   printf("Sampling method %s: the standard errors are those of independent samples\n"
-         "(probabilities: sqrt(p(1-p)/n); percentiles: batches of blocks taken as\n"
-         "independent runs); Latin hypercube and scrambled Sobol' designs are usually more\n"
+         "(probabilities: sqrt(p(1-p)/n); percentiles: the spread of the order\n"
+         "statistics around them); Latin hypercube and scrambled Sobol' designs are usually more\n"
          "precise than that, by an amount the counts do not tell. Runs with different\n"
          "seeds measure it.\n",
          mc_method_names[s->method]);
