@@ -297,6 +297,7 @@ typedef struct xo_chunk {
   int a[XO_CHUNK];                     /* the year of eI, eT */
   double eI[XO_CHUNK], eT[XO_CHUNK];   /* exp(-K a), by the recurrence */
   double eIw[XO_CHUNK], eTw[XO_CHUNK]; /* (1) exp(-K) at the window's end */
+  double fw[XO_CHUNK], tol[XO_CHUNK];  /* (1) pair_value at the year, the slope bound's tolerance */
   uint64_t keep[XO_CHUNK];             /* (1) the kept years not yet scanned, bit a - w0 */
   double jf[XO_CHUNK], eIlo[XO_CHUNK], eTlo[XO_CHUNK]; /* (2) the bracket */
   int idx[XO_CHUNK];                                   /* the sample */
@@ -335,8 +336,12 @@ static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict
                                                               int w1, const double sg) {
   const double margin = 1e-9;
   for (int p = 0; p < m; p++) {
+    growth_pair g = {s->A[p], s->B[p], s->CI[p], s->CT[p], sg, 0, 0};
     s->eIw[p] = s->eI[p];
     s->eTw[p] = s->eT[p];
+    s->fw[p] = pair_value(&g, w0, s->eI[p], s->eT[p]);
+    /* the tolerance at the window's end serves for all its years */
+    s->tol[p] = margin + (s->M[p] + s->aB[p] * w1) * (w1 + 64) * 1e-14;
     s->keep[p] = 0;
   }
   for (int a = w0; a < w1; a++) {
@@ -347,11 +352,11 @@ static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict
       double eIa = s->eIw[p], eTa = s->eTw[p];
       double eIb = eIa * s->QI[p], eTb = eTa * s->QT[p];
       double ub = pair_upper(&g, da, db, eIa, eIb, eTa, eTb);
-      double fa = pair_value(&g, da, eIa, eTa), fb = pair_value(&g, db, eIb, eTb);
+      double fa = s->fw[p], fb = pair_value(&g, db, eIb, eTb);
       double ub2 = pair_upper_slope(&g, fa, fb, s->DI[p] * eIa, s->DI[p] * eIb, s->DT[p] * eTa,
                                     s->DT[p] * eTb);
-      double tol = margin + (s->M[p] + s->aB[p] * db) * (da + 64) * 1e-14;
-      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin) && !(ub2 < -tol);
+      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin) && !(ub2 < -s->tol[p]);
+      s->fw[p] = fb;
       s->keep[p] |= kept ? bit : 0;
       s->eIw[p] = eIb;
       s->eTw[p] = eTb;

@@ -330,7 +330,7 @@ static void ref_crossover(int ny, const double *const *c, int n, int lhs, int rh
 static void random_inputs(gsl_rng *r, double *const *in) {
   for (int i = 0; i < NR; i++) {
     double u = gsl_rng_uniform(r);
-    int kind = (int)(8 * gsl_rng_uniform(r));
+    int kind = (int)(11 * gsl_rng_uniform(r));
     in[MC_P_T0][i] = 6e28 * exp(2 * (u - 0.5));
     in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-4 * gsl_rng_uniform(r) + 0.3);
     in[MC_P_GT][i] = 1.5 + 2.5 * gsl_rng_uniform(r);
@@ -356,6 +356,27 @@ static void random_inputs(gsl_rng *r, double *const *in) {
     } else if (kind == 6) { /* extreme half-lives */
       in[MC_P_HI][i] = gsl_rng_uniform(r) < 0.5 ? 1e-3 : 1e6;
       in[MC_P_HT][i] = gsl_rng_uniform(r) < 0.5 ? 1e-3 : 1e6;
+    } else if (kind == 8) { /* a long negative stretch, then a crossing (often after years 64) */
+      in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-0.5 - 20 * gsl_rng_uniform(r));
+      in[MC_P_GI][i] = in[MC_P_GI_INF][i] = in[MC_P_GT][i] * exp(0.02 + 0.2 * gsl_rng_uniform(r));
+      in[MC_P_HI][i] = gsl_rng_uniform(r) < 0.5 ? INFINITY : 1e6;
+      in[MC_P_HT][i] = INFINITY;
+      in[MC_P_GT_INF][i] = in[MC_P_GT][i];
+    } else if (kind == 9) { /* a hump whose top touches zero, to within 1e-6 .. 1e-12 */
+      double gi = 2 + 2 * gsl_rng_uniform(r), hi = 0.3 + 0.7 * gsl_rng_uniform(r);
+      double k = M_LN2 / hi, c = (log(gi) - log(1.2)) / k, d = log(1.3) - log(1.2);
+      double top = c - d / k - d * log(c * k / d) / k, e = pow(10, -6 - 6 * gsl_rng_uniform(r));
+      in[MC_P_GI][i] = gi;
+      in[MC_P_GI_INF][i] = 1.2;
+      in[MC_P_HI][i] = hi;
+      in[MC_P_GT][i] = in[MC_P_GT_INF][i] = 1.3;
+      in[MC_P_HT][i] = INFINITY;
+      in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-top + e * (2 * gsl_rng_uniform(r) - 1));
+    } else if (kind == 10) { /* level pairs just below zero, near the bounds' margins */
+      in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-3e-9 * gsl_rng_uniform(r));
+      in[MC_P_GI][i] = in[MC_P_GI_INF][i] = in[MC_P_GT][i] * (1 + 1e-12 * gsl_rng_uniform(r));
+      in[MC_P_GT_INF][i] = in[MC_P_GT][i];
+      in[MC_P_HI][i] = in[MC_P_HT][i] = INFINITY;
     }
     in[MC_P_E0][i] = 5e11 + 6e11 * gsl_rng_uniform(r);
     in[MC_P_GE][i] = 1.2 + 0.25 * gsl_rng_uniform(r);
