@@ -573,6 +573,7 @@ typedef struct workspace {
   double *inB[MC_NPARAM];
   double *fA, *fB, *fX, *stau;
   uint64_t streamB[MC_NPARAM];
+  size_t sketch_limit; /* bytes of sketch counters a rank may hold (memory guard) */
   void *mem;
 } workspace;
 
@@ -748,6 +749,33 @@ static void phase_mark(const mc_run_opts *opts, int ph, struct timespec *t) {
   *t = u;
 }
 
+/* The memory guard: values spread over a huge range (a parameter that makes
+ * a series overflow, say) need a counter for every 2^-mbits of each octave
+ * they span. Past the limit the run ends with a message naming the widest
+ * band, rather than being killed by the kernel. */
+static int check_sketch_memory(const mc_spec *spec, const mc_stats *st, const workspace *w,
+                               mc_err *e) {
+  if (mc_sketch_memory() <= w->sketch_limit)
+    return MC_OK;
+  int widest = 0;
+  for (int k = 1; k < MC_NSERIES * st->ny; k++)
+    if (st->series[k].pos.len + st->series[k].neg.len >
+        st->series[widest].pos.len + st->series[widest].neg.len)
+      widest = k;
+  const mc_sketch *s = &st->series[widest];
+  const mc_store *b = s->pos.len >= s->neg.len ? &s->pos : &s->neg;
+  double lo = mc_sketch_bucket_value(s, b->lo), hi = mc_sketch_bucket_value(s, b->lo + b->len - 1);
+  return mc_err_set(e, MC_EINPUT,
+                    "the percentile sketches need more than %zu MiB on this rank "
+                    "(CROSSOVER_MAX_SKETCH_MB): the values of %s in %d span "
+                    "%.3g to %.3g (%.0f octaves, %d counters each). Check the parameters for "
+                    "values that make a series overflow (crossover check shows their ranges), "
+                    "shorten the grid, raise outputs.relative_accuracy, or raise "
+                    "CROSSOVER_MAX_SKETCH_MB",
+                    w->sketch_limit >> 20, mc_series[widest / st->ny].name,
+                    spec->base_year + widest % st->ny, lo, hi, log2(hi) - log2(lo), 1 << st->mbits);
+}
+
 static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m,
                          mc_stats *st, workspace *w, uint64_t b, const mc_run_opts *opts,
                          mc_err *e) {
@@ -786,6 +814,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
   }
   for (int k = 0; k < MC_NSERIES * ny; k++)
     nonfinite_after += st->series[k].nonfinite;
+  MC_CHECK(check_sketch_memory(spec, st, w, e));
   phase_mark(opts, MC_PH_SKETCH, &clk);
   if (nonfinite_after != nonfinite_before)
     record_faults(spec, st, w, n);
@@ -931,6 +960,9 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   rc = mc_sampler_init(&smp, spec, e);
   if (rc == MC_OK)
     rc = workspace_alloc(&w, st->ny, spec->ncross, spec->nsens, e);
+  w.sketch_limit = (size_t)MC_SKETCH_LIMIT_MB << 20;
+  if (getenv("CROSSOVER_MAX_SKETCH_MB") && atol(getenv("CROSSOVER_MAX_SKETCH_MB")) > 0)
+    w.sketch_limit = (size_t)atol(getenv("CROSSOVER_MAX_SKETCH_MB")) << 20;
   uint64_t b0, b1;
   mc_engine_part_blocks(st->nblocks, opts->part_k, opts->part_n, &b0, &b1);
   uint64_t ntodo = 0;

@@ -23,6 +23,9 @@
 #define MC_TAU_BINS_PER_YEAR 4096
 /* Version of the state layout below, stored in results files. */
 #define MC_ENGINE_FORMAT 2
+/* Default limit of the sketches' counters per rank, in MiB (environment
+ * CROSSOVER_MAX_SKETCH_MB overrides it). The default job needs about 12. */
+#define MC_SKETCH_LIMIT_MB 4096
 
 /* Sensitivity confidence intervals: batch b % MC_SENS_BATCHES. */
 #define MC_SENS_BATCHES 32

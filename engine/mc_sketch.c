@@ -37,7 +37,15 @@ void mc_sketch_init(mc_sketch *s, int mbits) {
   s->mbits = mbits < 0 ? 0 : mbits > MAX_MBITS ? MAX_MBITS : mbits;
 }
 
+/* Bytes of counters held by every store of this process (the engine's memory
+ * guard reads it). */
+static size_t held_bytes;
+#define BYTES_PER_BUCKET (sizeof(uint64_t) + sizeof(uint8_t))
+
+size_t mc_sketch_memory(void) { return held_bytes; }
+
 void mc_sketch_free(mc_sketch *s) {
+  held_bytes -= (size_t)(s->pos.cap + s->neg.cap) * BYTES_PER_BUCKET;
   free(s->pos.counts);
   free(s->neg.counts);
   free(s->pos.hot);
@@ -55,6 +63,7 @@ static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
     st->hot = h;
   if (!c || !h)
     return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
+  held_bytes += (size_t)(cap - st->cap) * BYTES_PER_BUCKET;
   st->cap = cap;
   return MC_OK;
 }

@@ -16,6 +16,7 @@
 #ifndef MC_SKETCH_H
 #define MC_SKETCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mc_error.h"
@@ -54,6 +55,9 @@ int mc_sketch_mbits(double rel_acc);
 
 /* An empty sketch with m mantissa bits; owns no memory until values arrive. */
 void mc_sketch_init(mc_sketch *s, int mbits);
+
+/* Bytes of counters that this process's sketches hold now. */
+size_t mc_sketch_memory(void);
 
 /* Frees the counters; s is empty afterwards. */
 void mc_sketch_free(mc_sketch *s);
