@@ -45,6 +45,11 @@ static const char run_usage[] =
     "                           terminal (default 60)\n"
     "  -q, --quiet              no progress output\n"
     "\n"
+    "The percentile sketches of a rank may hold CROSSOVER_MAX_SKETCH_MB MiB of counters\n"
+    "(environment; default 4096, the default job needs about 12); values spread over\n"
+    "far more octaves than that allows (an overflowing parameter) end the run with exit\n"
+    "status 2 and the series and range at fault.\n"
+    "\n"
     "SIGTERM, SIGINT or SIGUSR1 make every rank finish its block, write the checkpoint\n"
     "and exit with status 3. Exit status: 0 done; 2 bad usage or job file (nothing\n"
     "written); 3 stopped by a signal (checkpoint written); 1 any other failure.\n";
