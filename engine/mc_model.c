@@ -273,10 +273,13 @@ static inline double pair_upper(const growth_pair *g, double a, double b, double
  * tau is the upper end of the final bracket, +inf when no year has one.
  *
  * The samples go through it in passes over structure-of-arrays state that
- * vectorize: (1) screen a window of up to 64 years, giving each sample the
- * set of years its bound keeps (a bit mask); then in rounds, (2) scan each
- * remaining sample's next kept year, until it has a bracket or no kept year
- * is left; (3) bisect every bracket. Between the passes, scalar loops pick
+ * vectorize: (1) screen a window of up to 64 years with a tighter test
+ * (pair_slope_keeps), giving each sample the set of years it keeps (a bit
+ * mask); then in rounds, (2) scan each remaining sample's next kept year
+ * (none of its points when pair_upper rules the year out, as above), until
+ * it has a bracket or no kept year is left; (3) bisect every bracket. A year
+ * the slope test drops has no point with pair_value >= 0, so the first such
+ * point of the years pair_upper keeps is the same. Between the passes, scalar loops pick
  * each sample's next year and move it to or from the dense arrays the
  * vectorized passes work on. Each sample goes through the same
  * floating-point operations in the same order as in the per-sample loop
@@ -303,37 +306,38 @@ typedef struct xo_chunk {
   int idx[XO_CHUNK];                                   /* the sample */
   /* dense: the samples of one scan round, then the brackets */
   double dA[XO_CHUNK], dB[XO_CHUNK], dCI[XO_CHUNK], dCT[XO_CHUNK], dqI[XO_CHUNK], dqT[XO_CHUNK];
-  double dy[XO_CHUNK], deI[XO_CHUNK], deT[XO_CHUNK]; /* (2) in: year, exp(-K dy) */
+  double dSI[XO_CHUNK], dST[XO_CHUNK], dQI[XO_CHUNK], dQT[XO_CHUNK]; /* (2) for pair_upper */
+  double dy[XO_CHUNK], deI[XO_CHUNK], deT[XO_CHUNK];                 /* (2) in: year, exp(-K dy) */
   double djf[XO_CHUNK];                    /* (2) out: first point with a crossing; 0 when none */
   double deIlo[XO_CHUNK], deTlo[XO_CHUNK]; /* (2) out, (3) in: exp(-K t) at the point before */
   double dhi[XO_CHUNK];                    /* (3) out: upper end of the final bracket */
   int dp[XO_CHUNK];                        /* p */
 } xo_chunk;
 
-/* A second, tighter upper bound of pair_value on [a, b] = [a, a + 1], from
- * its values fa, fb at the ends and bounds dmx >= f' >= dmn of its
- * derivative there (f' = sg (B + CI KI exp(-KI t) - CT KT exp(-KT t)): each
- * term monotone, so its extremes lie at the ends). f lies below the line
- * from (a, fa) with slope dmx and below the one to (b, fb) with slope dmn,
- * so below their crossing (f nonincreasing: fa; nondecreasing: fb). A
- * sample whose f rises through the year (the usual case) keeps just the year
- * whose end shows the crossing. The bound holds for the exact exponentials;
- * the recurrences and the arithmetic stray from them by a few ulps per step
- * of the recurrence, relative to the sizes of the terms, hence tol. */
-static inline double pair_upper_slope(const growth_pair *g, double fa, double fb, double dIa,
-                                      double dIb, double dTa, double dTb) {
+/* A second, tighter test that pair_value stays below -tol on [a, b] =
+ * [a, a + 1] (0 when it does), from its values fa, fb at the ends and bounds
+ * dmx >= f' >= dmn of its derivative there (f' = sg (B + CI KI exp(-KI t) -
+ * CT KT exp(-KT t)): each term monotone, so its extremes lie at the ends).
+ * With u = max(dmx, 0), w = max(-dmn, 0), f lies below the line from
+ * (a, fa) with slope u and below the one to (b, fb) with slope -w, so below
+ * fa + u, fb + w and their crossing (fa w + fb u + u w) / (u + w), which is
+ * compared without dividing. A sample whose f rises through the year (the
+ * usual case) keeps just the year whose end shows the crossing. The bound
+ * holds for the exact exponentials; the recurrences and the arithmetic stray
+ * from them by a few ulps per step of the recurrence, relative to the sizes
+ * of the terms, hence tol. */
+static inline int pair_slope_keeps(const growth_pair *g, double fa, double fb, double dIa,
+                                   double dIb, double dTa, double dTb, double tol) {
   double hi = g->B + dmax(dIa, dIb) - dmin(dTa, dTb), lo = g->B + dmin(dIa, dIb) - dmax(dTa, dTb);
-  double dmx = g->sg > 0 ? hi : -lo, dmn = g->sg > 0 ? lo : -hi;
-  /* the crossing at s in [0, 1]; dmx - dmn >= max(dmx, -dmn) when used */
-  double s = dmin(dmax((fb - fa - dmn) / (dmx - dmn), 0.0), 1.0);
-  return dmx <= 0 ? fa : dmn >= 0 ? fb : fa + dmx * s;
+  double u = dmax(g->sg > 0 ? hi : -lo, 0.0), w = dmax(g->sg > 0 ? -lo : hi, 0.0);
+  return fa + u >= -tol && fb + w >= -tol && fa * w + fb * u + u * w >= -tol * (u + w);
 }
 
 /* Pass (1) over the years [w0, w1) of the live samples, whose eI, eT are
- * at w0; inlined with a constant sign so that pair_upper's branch goes. A
- * year is kept when neither bound rules it out. */
-static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict s, int m, int w0,
-                                                              int w1, const double sg) {
+ * at w0, with the slope test; inlined with a constant sign so that its
+ * selects on the sign go. */
+static inline __attribute__((always_inline)) void
+screen_body(xo_chunk *restrict s, int m, int w0, int w1, const int *above, const double sg) {
   const double margin = 1e-9;
   for (int p = 0; p < m; p++) {
     growth_pair g = {s->A[p], s->B[p], s->CI[p], s->CT[p], sg, 0, 0};
@@ -347,15 +351,15 @@ static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict
   for (int a = w0; a < w1; a++) {
     const double da = a, db = a + 1;
     const uint64_t bit = (uint64_t)1 << (a - w0);
-    for (int p = 0; p < m; p++) {
-      growth_pair g = {s->A[p], s->B[p], s->CI[p], s->CT[p], sg, s->SI[p], s->ST[p]};
+    const int na = above[a < XO_WINDOW - 1 ? a : XO_WINDOW - 1]; /* years > a */
+    for (int p = 0; p < na; p++) {
+      growth_pair g = {s->A[p], s->B[p], s->CI[p], s->CT[p], sg, 0, 0};
       double eIa = s->eIw[p], eTa = s->eTw[p];
       double eIb = eIa * s->QI[p], eTb = eTa * s->QT[p];
-      double ub = pair_upper(&g, da, db, eIa, eIb, eTa, eTb);
       double fa = s->fw[p], fb = pair_value(&g, db, eIb, eTb);
-      double ub2 = pair_upper_slope(&g, fa, fb, s->DI[p] * eIa, s->DI[p] * eIb, s->DT[p] * eTa,
-                                    s->DT[p] * eTb);
-      int kept = s->live[p] != 0 && da < s->years[p] && !(ub < -margin) && !(ub2 < -s->tol[p]);
+      int kept = s->live[p] != 0 && da < s->years[p] &&
+                 pair_slope_keeps(&g, fa, fb, s->DI[p] * eIa, s->DI[p] * eIb, s->DT[p] * eTa,
+                                  s->DT[p] * eTb, s->tol[p]);
       s->fw[p] = fb;
       s->keep[p] |= kept ? bit : 0;
       s->eIw[p] = eIb;
@@ -364,22 +368,27 @@ static inline __attribute__((always_inline)) void screen_body(xo_chunk *restrict
   }
 }
 
-MC_CLONES static void screen_years(xo_chunk *s, int m, int w0, int w1, double sg) {
+MC_CLONES static void screen_years(xo_chunk *s, int m, int w0, int w1, const int *above,
+                                   double sg) {
   if (sg > 0)
-    screen_body(s, m, w0, w1, 1.0);
+    screen_body(s, m, w0, w1, above, 1.0);
   else
-    screen_body(s, m, w0, w1, -1.0);
+    screen_body(s, m, w0, w1, above, -1.0);
 }
 
 /* Pass (2): the 12 points of year dy, unrolled so that the state stays in
- * registers. */
-MC_CLONES static void scan_year(xo_chunk *restrict s, int n, double sg) {
-  const double h = 1.0 / MC_SCAN_PER_YEAR;
+ * registers; none when pair_upper rules the year out. */
+static inline __attribute__((always_inline)) void scan_body(xo_chunk *restrict s, int n,
+                                                            const double sg) {
+  const double h = 1.0 / MC_SCAN_PER_YEAR, margin = 1e-9;
   for (int k = 0; k < n; k++) {
-    growth_pair g = {s->dA[k], s->dB[k], s->dCI[k], s->dCT[k], sg, 0, 0};
+    growth_pair g = {s->dA[k], s->dB[k], s->dCI[k], s->dCT[k], sg, s->dSI[k], s->dST[k]};
     double qI = s->dqI[k], qT = s->dqT[k];
     double eIlo = s->deI[k], eTlo = s->deT[k];
-    double j0 = s->dy[k] * MC_SCAN_PER_YEAR, jf = 0;
+    double ya = s->dy[k], j0 = ya * MC_SCAN_PER_YEAR;
+    double ub = pair_upper(&g, ya, ya + 1, eIlo, eIlo * s->dQI[k], eTlo, eTlo * s->dQT[k]);
+    /* a year the reference's bound rules out: no point can be the first */
+    double jf = ub < -margin ? -1.0 : 0.0;
 #pragma GCC unroll 12
     for (int step = 1; step <= MC_SCAN_PER_YEAR; step++) {
       double j = j0 + step;
@@ -390,10 +399,17 @@ MC_CLONES static void scan_year(xo_chunk *restrict s, int n, double sg) {
       eIlo = jf == 0 ? eI : eIlo;
       eTlo = jf == 0 ? eT : eTlo;
     }
-    s->djf[k] = jf;
+    s->djf[k] = jf < 0 ? 0.0 : jf;
     s->deIlo[k] = eIlo;
     s->deTlo[k] = eTlo;
   }
+}
+
+MC_CLONES static void scan_year(xo_chunk *s, int n, double sg) {
+  if (sg > 0)
+    scan_body(s, n, 1.0);
+  else
+    scan_body(s, n, -1.0);
 }
 
 /* Pass (3): 8 bisection steps of every bracket. */
@@ -428,6 +444,10 @@ static inline void xo_dense(xo_chunk *s, int k, int p) {
   s->dCT[k] = s->CT[p];
   s->dqI[k] = s->qI[p];
   s->dqT[k] = s->qT[p];
+  s->dSI[k] = s->SI[p];
+  s->dST[k] = s->ST[p];
+  s->dQI[k] = s->QI[p];
+  s->dQT[k] = s->QT[p];
   s->dp[k] = p;
 }
 
@@ -448,47 +468,65 @@ static int pair_kind(const mc_model *m, int lhs, int rhs, double *sg, int *energ
   return 1;
 }
 
+/* A sample's years to search (crossover year yc != 0), at most XO_WINDOW. */
+static inline int xo_key(int yc, int ny) {
+  int years = yc > 0 ? yc : ny - 1;
+  return years < XO_WINDOW ? years : XO_WINDOW;
+}
+
 /* The search of a default pair for samples [i0, i0 + nc), nc <= XO_CHUNK. */
 static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int ny, double sg,
                                  int energy, const int *year, double *tau) {
   xo_chunk s;
-  int m = 0, amax = 0;
+  /* The samples in the order of their years, longest first (those of a
+   * window or more all alike), so that the screen of year a covers just
+   * the first above[min(a, XO_WINDOW - 1)]: above[k] have a key > k. */
+  int cnt[XO_WINDOW + 1] = {0}, above[XO_WINDOW + 1], next[XO_WINDOW + 1];
+  for (int i = i0; i < i0 + nc; i++)
+    if (year[i] != 0)
+      cnt[xo_key(year[i], ny)]++;
+  above[XO_WINDOW] = 0;
+  for (int k = XO_WINDOW; k > 0; k--)
+    above[k - 1] = above[k] + cnt[k];
+  for (int k = 0; k <= XO_WINDOW; k++)
+    next[k] = above[k];
+  int m = above[0] + cnt[0], amax = 0;
   for (int i = i0; i < i0 + nc; i++) {
     int yc = year[i];
     if (yc == 0) {
       tau[i] = 0;
       continue;
     }
+    int p = next[xo_key(yc, ny)]++;
     /* The first crossing lies at or before the first grid year that shows one. */
     int years = yc > 0 ? yc : ny - 1;
     double CI = coef[MC_C_CI][i], CT = coef[MC_C_CT][i];
     double SI = coef[MC_C_SI][i], ST = coef[MC_C_ST][i];
-    s.A[m] = coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i] + (energy ? coef[MC_C_LNU][i] : 0.0) + CI - CT;
-    s.B[m] = SI - ST;
-    s.CI[m] = CI;
-    s.CT[m] = CT;
-    s.SI[m] = SI;
-    s.ST[m] = ST;
-    s.QI[m] = coef[MC_C_QI][i];
-    s.QT[m] = coef[MC_C_QT][i];
-    s.qI[m] = coef[MC_C_QI12][i];
-    s.qT[m] = coef[MC_C_QT12][i];
-    s.DI[m] = CI * coef[MC_C_KI][i];
-    s.DT[m] = CT * coef[MC_C_KT][i];
-    s.M[m] = fabs(s.A[m]) + fabs(CI) + fabs(CT) + fabs(s.DI[m]) + fabs(s.DT[m]);
-    s.aB[m] = fabs(s.B[m]);
-    s.years[m] = years;
-    s.live[m] = 1;
-    s.a[m] = 0;
-    s.eI[m] = s.eT[m] = 1.0;
-    s.idx[m] = i;
+    s.A[p] = coef[MC_C_LNI0][i] - coef[MC_C_LNT0][i] + (energy ? coef[MC_C_LNU][i] : 0.0) + CI - CT;
+    s.B[p] = SI - ST;
+    s.CI[p] = CI;
+    s.CT[p] = CT;
+    s.SI[p] = SI;
+    s.ST[p] = ST;
+    s.QI[p] = coef[MC_C_QI][i];
+    s.QT[p] = coef[MC_C_QT][i];
+    s.qI[p] = coef[MC_C_QI12][i];
+    s.qT[p] = coef[MC_C_QT12][i];
+    s.DI[p] = CI * coef[MC_C_KI][i];
+    s.DT[p] = CT * coef[MC_C_KT][i];
+    s.M[p] = fabs(s.A[p]) + fabs(CI) + fabs(CT) + fabs(s.DI[p]) + fabs(s.DT[p]);
+    s.aB[p] = fabs(s.B[p]);
+    s.years[p] = years;
+    s.live[p] = 1;
+    s.a[p] = 0;
+    s.eI[p] = s.eT[p] = 1.0;
+    s.idx[p] = i;
     amax = years > amax ? years : amax;
-    m++;
   }
   int nb = 0, brackets[XO_CHUNK];
   for (int w0 = 0; w0 < amax; w0 += XO_WINDOW) {
     int w1 = amax - w0 < XO_WINDOW ? amax : w0 + XO_WINDOW;
-    screen_years(&s, m, w0, w1, sg);
+    screen_years(&s, m, w0, w1, above, sg);
     /* the live samples, then in each round those without a bracket yet */
     int nl = 0, list[XO_CHUNK];
     for (int p = 0; p < m; p++)
