@@ -28,16 +28,62 @@ double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index) {
   return to_unit(r.v[index & 3]);
 }
 
-void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u) {
-  philox4x64_key_t k = {{seed, stream}};
-  int i = 0;
-  while (i < n) {
-    uint64_t idx = first + (uint64_t)i;
-    philox4x64_ctr_t c = {{idx >> 2, 0, 0, 0}};
-    philox4x64_ctr_t r = philox4x64(c, k);
-    for (unsigned lane = (unsigned)(idx & 3); lane < 4 && i < n; lane++, i++)
-      u[i] = to_unit(r.v[lane]);
+/* The high and low words of a * b, from 32-bit halves, so that the loop below
+ * vectorizes (the same bits as Random123's mulhilo64). */
+static inline uint64_t mulhilo(uint64_t a, uint64_t b, uint64_t *hi) {
+  const uint64_t m32 = 0xffffffffu;
+  uint64_t a0 = a & m32, a1 = a >> 32, b0 = b & m32, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint64_t mid = (p00 >> 32) + (p01 & m32) + (p10 & m32);
+  *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  return a * b;
+}
+
+/* Philox4x64-10 (Random123's philox4x64, same bits: tests/test_sample.c) of
+ * the m counters c0 .. c0+m-1 under the key (seed, stream), as uniforms:
+ * u[4 j + l] from word l of counter c0 + j. The counters run in vector lanes. */
+#define PHILOX_CHUNK 64
+MC_CLONES static void philox_uniforms(uint64_t seed, uint64_t stream, uint64_t c0, int m,
+                                      double *restrict u) {
+  uint64_t w0[PHILOX_CHUNK], w1[PHILOX_CHUNK], w2[PHILOX_CHUNK], w3[PHILOX_CHUNK];
+  for (int j = 0; j < m; j++) {
+    uint64_t x0 = c0 + (uint64_t)j, x1 = 0, x2 = 0, x3 = 0, k0 = seed, k1 = stream;
+#pragma GCC unroll 10
+    for (int r = 0; r < 10; r++) { /* unrolled, so that the counter loop vectorizes */
+      uint64_t hi0, hi1;
+      uint64_t lo0 = mulhilo(PHILOX_M4x64_0, x0, &hi0);
+      uint64_t lo1 = mulhilo(PHILOX_M4x64_1, x2, &hi1);
+      x0 = hi1 ^ x1 ^ k0;
+      x1 = lo1;
+      x2 = hi0 ^ x3 ^ k1;
+      x3 = lo0;
+      k0 += PHILOX_W64_0;
+      k1 += PHILOX_W64_1;
+    }
+    w0[j] = x0, w1[j] = x1, w2[j] = x2, w3[j] = x3;
   }
+  for (int j = 0; j < m; j++) {
+    u[4 * j] = to_unit(w0[j]);
+    u[4 * j + 1] = to_unit(w1[j]);
+    u[4 * j + 2] = to_unit(w2[j]);
+    u[4 * j + 3] = to_unit(w3[j]);
+  }
+}
+
+void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u) {
+  int i = 0;
+  /* a leading partial counter, whole counters in chunks, a trailing partial one */
+  while (i < n && ((first + (uint64_t)i) & 3)) {
+    u[i] = mc_rng_uniform(seed, stream, first + (uint64_t)i);
+    i++;
+  }
+  while (n - i >= 4) {
+    int m = (n - i) / 4 < PHILOX_CHUNK ? (n - i) / 4 : PHILOX_CHUNK;
+    philox_uniforms(seed, stream, (first + (uint64_t)i) >> 2, m, u + i);
+    i += 4 * m;
+  }
+  for (; i < n; i++)
+    u[i] = mc_rng_uniform(seed, stream, first + (uint64_t)i);
 }
 
 /* Catmull-Rom through the table nodes around u, exact near the ends. */
