@@ -594,18 +594,23 @@ static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int 
     tau[s.idx[s.dp[k]]] = s.dhi[k];
 }
 
-void mc_model_crossover(const mc_model *m, const double *const *in, const double *const *coef,
-                        int n, int lhs, int rhs, const double *grid, int stride, int *year,
-                        double *tau) {
-  const double *gl = grid + (size_t)lhs * m->ny * stride;
-  const double *gr = grid + (size_t)rhs * m->ny * stride;
+/* The crossover years: the first grid year with lhs >= rhs, -1 when none. */
+MC_CLONES static void first_year(const double *gl, const double *gr, int ny, int n, int stride,
+                                 int *restrict year) {
   for (int i = 0; i < n; i++)
     year[i] = -1;
-  for (int y = m->ny - 1; y >= 0; y--) {
-    const double *a = gl + (size_t)y * stride, *b = gr + (size_t)y * stride;
+  for (int y = ny - 1; y >= 0; y--) {
+    const double *restrict a = gl + (size_t)y * stride, *restrict b = gr + (size_t)y * stride;
     for (int i = 0; i < n; i++)
       year[i] = a[i] >= b[i] ? y : year[i];
   }
+}
+
+void mc_model_crossover(const mc_model *m, const double *const *in, const double *const *coef,
+                        int n, int lhs, int rhs, const double *grid, int stride, int *year,
+                        double *tau) {
+  first_year(grid + (size_t)lhs * m->ny * stride, grid + (size_t)rhs * m->ny * stride, m->ny, n,
+             stride, year);
   double sg = 1;
   int energy = 0;
   if (pair_kind(m, lhs, rhs, &sg, &energy)) {
