@@ -329,8 +329,9 @@ typedef struct xo_chunk {
 static inline int pair_slope_keeps(const growth_pair *g, double fa, double fb, double dIa,
                                    double dIb, double dTa, double dTb, double tol) {
   double hi = g->B + dmax(dIa, dIb) - dmin(dTa, dTb), lo = g->B + dmin(dIa, dIb) - dmax(dTa, dTb);
-  double u = dmax(g->sg > 0 ? hi : -lo, 0.0), w = dmax(g->sg > 0 ? -lo : hi, 0.0);
-  return fa + u >= -tol && fb + w >= -tol && fa * w + fb * u + u * w >= -tol * (u + w);
+  /* NaN anywhere keeps the year, as it does for pair_upper: dmax(0, NaN) is NaN */
+  double u = dmax(0.0, g->sg > 0 ? hi : -lo), w = dmax(0.0, g->sg > 0 ? -lo : hi);
+  return !(fa + u < -tol || fb + w < -tol || fa * w + fb * u + u * w < -tol * (u + w));
 }
 
 /* Pass (1) over the years [w0, w1) of the live samples, whose eI, eT are

@@ -330,7 +330,7 @@ static void ref_crossover(int ny, const double *const *c, int n, int lhs, int rh
 static void random_inputs(gsl_rng *r, double *const *in) {
   for (int i = 0; i < NR; i++) {
     double u = gsl_rng_uniform(r);
-    int kind = (int)(11 * gsl_rng_uniform(r));
+    int kind = (int)(13 * gsl_rng_uniform(r));
     in[MC_P_T0][i] = 6e28 * exp(2 * (u - 0.5));
     in[MC_P_I0][i] = in[MC_P_T0][i] * exp(-4 * gsl_rng_uniform(r) + 0.3);
     in[MC_P_GT][i] = 1.5 + 2.5 * gsl_rng_uniform(r);
@@ -377,6 +377,10 @@ static void random_inputs(gsl_rng *r, double *const *in) {
       in[MC_P_GI][i] = in[MC_P_GI_INF][i] = in[MC_P_GT][i] * (1 + 1e-12 * gsl_rng_uniform(r));
       in[MC_P_GT_INF][i] = in[MC_P_GT][i];
       in[MC_P_HI][i] = in[MC_P_HT][i] = INFINITY;
+    } else if (kind == 11) { /* a zero half-life: K infinite, C K NaN */
+      in[MC_P_HI][i] = 0;
+    } else if (kind == 12) { /* NaN growth (the reference finds a crossing at once) */
+      in[MC_P_GI_INF][i] = NAN;
     }
     in[MC_P_E0][i] = 5e11 + 6e11 * gsl_rng_uniform(r);
     in[MC_P_GE][i] = 1.2 + 0.25 * gsl_rng_uniform(r);
