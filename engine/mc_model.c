@@ -275,11 +275,13 @@ static inline double pair_upper(const growth_pair *g, double a, double b, double
  * The samples go through it in passes over structure-of-arrays state that
  * vectorize: (1) screen a window of up to 64 years with a tighter test
  * (pair_slope_keeps), giving each sample the set of years it keeps (a bit
- * mask); then in rounds, (2) scan each remaining sample's next kept year
- * (none of its points when pair_upper rules the year out, as above), until
- * it has a bracket or no kept year is left; (3) bisect every bracket. A year
- * the slope test drops has no point with pair_value >= 0, so the first such
- * point of the years pair_upper keeps is the same. Between the passes, scalar loops pick
+ * mask), ordered so that each year's screen covers only the samples that
+ * reach it; then in rounds, (2) scan each remaining sample's next kept year
+ * (none of its points when pair_upper rules the year out, as above) and
+ * bisect its bracket, until it has one or no kept year is left. A year the
+ * slope test drops has no point with pair_value >= 0, so the first such
+ * point of the years pair_upper keeps is the same; about one year in 80 that
+ * passes both holds none. Between the passes, scalar loops pick
  * each sample's next year and move it to or from the dense arrays the
  * vectorized passes work on. Each sample goes through the same
  * floating-point operations in the same order as in the per-sample loop
@@ -302,16 +304,14 @@ typedef struct xo_chunk {
   double eIw[XO_CHUNK], eTw[XO_CHUNK]; /* (1) exp(-K) at the window's end */
   double fw[XO_CHUNK], tol[XO_CHUNK];  /* (1) pair_value at the year, the slope bound's tolerance */
   uint64_t keep[XO_CHUNK];             /* (1) the kept years not yet scanned, bit a - w0 */
-  double jf[XO_CHUNK], eIlo[XO_CHUNK], eTlo[XO_CHUNK]; /* (2) the bracket */
-  int idx[XO_CHUNK];                                   /* the sample */
+  int idx[XO_CHUNK];                   /* the sample */
   /* dense: the samples of one scan round, then the brackets */
   double dA[XO_CHUNK], dB[XO_CHUNK], dCI[XO_CHUNK], dCT[XO_CHUNK], dqI[XO_CHUNK], dqT[XO_CHUNK];
   double dSI[XO_CHUNK], dST[XO_CHUNK], dQI[XO_CHUNK], dQT[XO_CHUNK]; /* (2) for pair_upper */
   double dy[XO_CHUNK], deI[XO_CHUNK], deT[XO_CHUNK];                 /* (2) in: year, exp(-K dy) */
-  double djf[XO_CHUNK];                    /* (2) out: first point with a crossing; 0 when none */
-  double deIlo[XO_CHUNK], deTlo[XO_CHUNK]; /* (2) out, (3) in: exp(-K t) at the point before */
-  double dhi[XO_CHUNK];                    /* (3) out: upper end of the final bracket */
-  int dp[XO_CHUNK];                        /* p */
+  double djf[XO_CHUNK]; /* (2) out: first point with a crossing; 0 when none */
+  double dhi[XO_CHUNK]; /* (2) out: upper end of its final bracket */
+  int dp[XO_CHUNK];     /* p */
 } xo_chunk;
 
 /* A second, tighter test that pair_value stays below -tol on [a, b] =
@@ -378,7 +378,9 @@ MC_CLONES static void screen_years(xo_chunk *s, int m, int w0, int w1, const int
 }
 
 /* Pass (2): the 12 points of year dy, unrolled so that the state stays in
- * registers; none when pair_upper rules the year out. */
+ * registers (none when pair_upper rules the year out), then at once the 8
+ * bisection steps of the first bracket (j - 1, j] (idle work where there is
+ * none: nearly every year that gets scanned has one). */
 static inline __attribute__((always_inline)) void scan_body(xo_chunk *restrict s, int n,
                                                             const double sg) {
   const double h = 1.0 / MC_SCAN_PER_YEAR, margin = 1e-9;
@@ -400,27 +402,9 @@ static inline __attribute__((always_inline)) void scan_body(xo_chunk *restrict s
       eIlo = jf == 0 ? eI : eIlo;
       eTlo = jf == 0 ? eT : eTlo;
     }
-    s->djf[k] = jf < 0 ? 0.0 : jf;
-    s->deIlo[k] = eIlo;
-    s->deTlo[k] = eTlo;
-  }
-}
-
-MC_CLONES static void scan_year(xo_chunk *s, int n, double sg) {
-  if (sg > 0)
-    scan_body(s, n, 1.0);
-  else
-    scan_body(s, n, -1.0);
-}
-
-/* Pass (3): 8 bisection steps of every bracket. */
-MC_CLONES static void bisect(xo_chunk *restrict s, int n, double sg) {
-  const double h = 1.0 / MC_SCAN_PER_YEAR;
-  for (int k = 0; k < n; k++) {
-    growth_pair g = {s->dA[k], s->dB[k], s->dCI[k], s->dCT[k], sg, 0, 0};
-    double eIlo = s->deIlo[k], eTlo = s->deTlo[k];
-    double lo = (s->djf[k] - 1) * h, hi = s->djf[k] * h;
-    double rI = s->dqI[k], rT = s->dqT[k];
+    jf = jf < 0 ? 0.0 : jf;
+    double lo = (jf - 1) * h, hi = jf * h;
+    double rI = qI, rT = qT;
 #pragma GCC unroll 8
     for (int step = 0; step < MC_BISECT_STEPS; step++) {
       rI = sqrt(rI);
@@ -433,8 +417,16 @@ MC_CLONES static void bisect(xo_chunk *restrict s, int n, double sg) {
       eIlo = v >= 0 ? eIlo : eIm;
       eTlo = v >= 0 ? eTlo : eTm;
     }
+    s->djf[k] = jf;
     s->dhi[k] = hi;
   }
+}
+
+MC_CLONES static void scan_year(xo_chunk *s, int n, double sg) {
+  if (sg > 0)
+    scan_body(s, n, 1.0);
+  else
+    scan_body(s, n, -1.0);
 }
 
 /* Sample p to dense slot k: the growth terms. */
@@ -524,7 +516,6 @@ static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int 
     s.idx[p] = i;
     amax = years > amax ? years : amax;
   }
-  int nb = 0, brackets[XO_CHUNK];
   for (int w0 = 0; w0 < amax; w0 += XO_WINDOW) {
     int w1 = amax - w0 < XO_WINDOW ? amax : w0 + XO_WINDOW;
     screen_years(&s, m, w0, w1, above, sg);
@@ -572,27 +563,14 @@ static void crossover_pair_chunk(const double *const *coef, int i0, int nc, int 
       for (int k = 0; k < n; k++) {
         int p = s.dp[k];
         if (s.djf[k] != 0) {
-          s.jf[p] = s.djf[k];
-          s.eIlo[p] = s.deIlo[k];
-          s.eTlo[p] = s.deTlo[k];
+          tau[s.idx[p]] = s.dhi[k];
           s.live[p] = 0;
-          brackets[nb++] = p;
         } else {
           list[nl++] = p;
         }
       }
     }
   }
-  for (int k = 0; k < nb; k++) {
-    int p = brackets[k];
-    xo_dense(&s, k, p);
-    s.djf[k] = s.jf[p];
-    s.deIlo[k] = s.eIlo[p];
-    s.deTlo[k] = s.eTlo[p];
-  }
-  bisect(&s, nb, sg);
-  for (int k = 0; k < nb; k++)
-    tau[s.idx[s.dp[k]]] = s.dhi[k];
 }
 
 /* The crossover years: the first grid year with lhs >= rhs, -1 when none. */
