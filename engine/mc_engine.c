@@ -457,6 +457,37 @@ double mc_stats_time_quantile(const mc_stats *st, int cross, double p) {
   return NAN; /* the k-th sample is censored */
 }
 
+void mc_stats_series_percentiles(const mc_stats *st, int series, int y, int np, const double *p,
+                                 double *out) {
+  mc_sketch_quantiles(&st->series[series * st->ny + y], np, p, out, 0);
+}
+
+void mc_stats_series_percentiles_se(const mc_stats *st, int series, int y, int np, const double *p,
+                                    double *out) {
+  enum { MAXQ = 128 };
+  if (np > MAXQ) {
+    for (int i = 0; i < np; i++)
+      out[i] = mc_stats_series_percentile_se(st, series, y, p[i]);
+    return;
+  }
+  const mc_sketch *s = &st->series[series * st->ny + y];
+  uint64_t n = mc_sketch_count(s);
+  double at[2 * MAXQ], q[2 * MAXQ], d[MAXQ], lo[MAXQ], hi[MAXQ];
+  for (int i = 0; i < np; i++) {
+    /* as mc_stats_series_percentile_se, with the two reads batched */
+    double u = p[i] / 100.0, edge = 0.5 / (double)n;
+    d[i] = sqrt(u * (1.0 - u) / (double)n);
+    lo[i] = u - d[i] < edge ? edge : u - d[i];
+    hi[i] = u + d[i] > 1.0 - edge ? 1.0 - edge : u + d[i];
+    int ok = n >= 2 && p[i] > 0.0 && p[i] < 100.0 && hi[i] > lo[i];
+    at[2 * i] = ok ? 100.0 * lo[i] : NAN;
+    at[2 * i + 1] = ok ? 100.0 * hi[i] : NAN;
+  }
+  mc_sketch_quantiles(s, 2 * np, at, q, 1);
+  for (int i = 0; i < np; i++)
+    out[i] = isnan(at[2 * i]) ? NAN : (q[2 * i + 1] - q[2 * i]) * d[i] / (hi[i] - lo[i]);
+}
+
 double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p) {
   const mc_sketch *s = &st->series[series * st->ny + y];
   uint64_t n = mc_sketch_count(s);

@@ -123,6 +123,12 @@ double mc_stats_time_quantile(const mc_stats *st, int cross, double p);
  * are smaller, it is an upper estimate. NaN for fewer than 2 values or p
  * outside (0, 100). */
 double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p);
+/* The two above at np percents p[] at once (one pass over the sketch): the
+ * same values as np single calls. */
+void mc_stats_series_percentiles(const mc_stats *st, int series, int y, int np, const double *p,
+                                 double *out);
+void mc_stats_series_percentiles_se(const mc_stats *st, int series, int y, int np, const double *p,
+                                    double *out);
 
 /* The Monte Carlo standard error sqrt(p (1 - p) / n) of a probability
  * estimated from k of n samples. */

@@ -339,3 +339,77 @@ double mc_sketch_quantile(const mc_sketch *s, double p) {
   }
   return NAN; /* not reached: the counts sum to n */
 }
+
+/* ---- several quantiles in one pass -------------------------------------------- */
+
+/* Orders the np requests by their rank (insertion sort: np is small). */
+static void order_by(const double *rank, int np, int *ord) {
+  for (int i = 0; i < np; i++) {
+    int j = i;
+    while (j > 0 && rank[ord[j - 1]] > rank[i]) {
+      ord[j] = ord[j - 1];
+      j--;
+    }
+    ord[j] = i;
+  }
+}
+
+void mc_sketch_quantiles(const mc_sketch *s, int np, const double *p, double *out, int interp) {
+  uint64_t n = mc_sketch_count(s);
+  enum { MAXQ = 256 };
+  double rank[MAXQ];
+  int ord[MAXQ], m = 0;
+  for (int i = 0; i < np; i++) {
+    out[i] = NAN;
+    int ok = interp ? (n > 0 && p[i] > 0.0 && p[i] < 100.0) : (n > 0 && p[i] > 0.0);
+    if (!ok || m == MAXQ)
+      continue;
+    if (interp) {
+      rank[m] = p[i] * (double)n / 100.0;
+    } else {
+      /* as mc_sketch_quantile: k = max(1, ceil(p n / 100)), at most n */
+      double kd = ceil(p[i] * (double)n / 100.0);
+      rank[m] = kd < 1.0 ? 1 : kd >= (double)n ? (double)n : (double)(uint64_t)kd;
+    }
+    ord[m++] = i; /* the request's index for now; sorted below */
+  }
+  if (m == 0)
+    return;
+  int idx[MAXQ], o[MAXQ];
+  memcpy(idx, ord, sizeof(int) * (size_t)m);
+  order_by(rank, m, o);
+  /* The same walk as the single-quantile functions, answering each request
+   * at the bucket where that function would stop. */
+  int q = 0;
+  double seen = 0, lo, hi;
+  for (int64_t i = s->neg.len - 1; i >= 0 && q < m; i--) {
+    double c = (double)mc_store_get(&s->neg, i);
+    while (q < m && c > 0 && seen + c >= rank[o[q]]) {
+      if (interp) {
+        bucket_bounds(s, s->neg.lo + i, &lo, &hi);
+        out[idx[o[q]]] = -(hi - (rank[o[q]] - seen) / c * (hi - lo));
+      } else {
+        out[idx[o[q]]] = -mc_sketch_bucket_value(s, s->neg.lo + i);
+      }
+      q++;
+    }
+    seen += c;
+  }
+  double z = (double)s->zero;
+  while (q < m && z > 0 && seen + z >= rank[o[q]])
+    out[idx[o[q++]]] = 0.0;
+  seen += z;
+  for (int64_t i = 0; i < s->pos.len && q < m; i++) {
+    double c = (double)mc_store_get(&s->pos, i);
+    while (q < m && c > 0 && seen + c >= rank[o[q]]) {
+      if (interp) {
+        bucket_bounds(s, s->pos.lo + i, &lo, &hi);
+        out[idx[o[q]]] = lo + (rank[o[q]] - seen) / c * (hi - lo);
+      } else {
+        out[idx[o[q]]] = mc_sketch_bucket_value(s, s->pos.lo + i);
+      }
+      q++;
+    }
+    seen += c;
+  }
+}

@@ -835,8 +835,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
       continue;
     H5ID(sg, H5Gcreate2(g, mc_series[s].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (int y = 0; y < ny; y++)
-      for (int q = 0; q < nq; q++)
-        buf[(size_t)y * nq + q] = mc_stats_series_percentile(st, s, y, spec->pct[q]);
+      mc_stats_series_percentiles(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
     hsize_t dims[2] = {(hsize_t)ny, (hsize_t)nq};
     MC_CHECK(dset(sg, "percentiles", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
     H5C(H5DSattach_scale(d, dyear, 0));
@@ -846,8 +845,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5Dclose(d);
     d = -1;
     for (int y = 0; y < ny; y++)
-      for (int q = 0; q < nq; q++)
-        buf[(size_t)y * nq + q] = mc_stats_series_percentile_se(st, s, y, spec->pct[q]);
+      mc_stats_series_percentiles_se(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
     MC_CHECK(dset(sg, "percentiles_se", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
     H5C(H5DSattach_scale(d, dyear, 0));
     H5C(H5DSattach_scale(d, dpct, 1));

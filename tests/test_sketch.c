@@ -399,6 +399,30 @@ static void test_hot_counters_carry(void **state) {
   mc_sketch_free(&m);
 }
 
+/* Several quantiles in one pass give the single calls' values exactly, with
+ * negatives, zeros, unsorted and invalid percents. */
+static void test_quantiles_batched(void **state) {
+  (void)state;
+  mc_err e = {0};
+  mc_sketch s;
+  mc_sketch_init(&s, 7);
+  double x[5000];
+  for (int i = 0; i < 5000; i++)
+    x[i] = i % 13 == 0 ? 0.0 : (i % 3 ? 1.0 : -1.0) * exp(sin(i * 0.37) * 6);
+  assert_int_equal(mc_sketch_add(&s, x, 5000, &e), MC_OK);
+  double p[] = {50, 1, 99, 0.001, 100, 0, -3, 25, 25, 75, 99.999, 12.5, NAN, 150};
+  int np = (int)(sizeof p / sizeof p[0]);
+  double out[32];
+  for (int interp = 0; interp < 2; interp++) {
+    mc_sketch_quantiles(&s, np, p, out, interp);
+    for (int i = 0; i < np; i++) {
+      double want = interp ? mc_sketch_quantile_interp(&s, p[i]) : mc_sketch_quantile(&s, p[i]);
+      assert_true(isnan(want) ? isnan(out[i]) : out[i] == want);
+    }
+  }
+  mc_sketch_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mbits),
@@ -413,6 +437,7 @@ int main(void) {
       cmocka_unit_test(test_memory_bounded),
       cmocka_unit_test(test_store_cover),
       cmocka_unit_test(test_hot_counters_carry),
+      cmocka_unit_test(test_quantiles_batched),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
