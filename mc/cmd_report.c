@@ -77,6 +77,15 @@ static void json_str(const char *s) {
   putchar('"');
 }
 
+/* Decimals for probabilities and their standard errors over n samples: 4,
+ * or enough that the largest standard error, 0.5 / sqrt(n), shows a digit
+ * (5 from about 4e7 samples). */
+static int prob_decimals(uint64_t n) {
+  double se = n ? 0.5 / sqrt((double)n) : 1.0;
+  int d = (int)ceil(-log10(se));
+  return d < 4 ? 4 : d > 8 ? 8 : d;
+}
+
 /* Says that the standard errors are the plain Monte Carlo formulas when a run
  * used a stratified or quasi-random design. */
 static void design_note(const mc_spec *a, const mc_spec *b) {
@@ -198,7 +207,8 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
     }
     printf("  crossing year: median %s, 90%% interval %s to %s\n", b50, b5, b95);
     double pn = n ? (double)st->never[c] / n : NAN;
-    printf("  not crossed by %d (grid years): %.4f +- %.4f\n", s->horizon_year, pn,
+    int dp = prob_decimals(n);
+    printf("  not crossed by %d (grid years): %.*f +- %.*f\n", s->horizon_year, dp, pn, dp,
            sqrt(pn * (1 - pn) / n));
     printf("  %-6s %-14s %-10s %-12s\n", "year", "P(by year)", "+- s.e.", "P(in year)");
     uint64_t cum = 0;
@@ -206,7 +216,8 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
       uint64_t k = st->year_counts[(size_t)c * ny + y];
       cum += k;
       double p = (double)cum / n, py = (double)k / n;
-      printf("  %-6d %-14.4f %-10.4f %-12.4f\n", s->base_year + y, p, sqrt(p * (1 - p) / n), py);
+      printf("  %-6d %-14.*f %-10.*f %-12.*f\n", s->base_year + y, dp, p, dp, sqrt(p * (1 - p) / n),
+             dp, py);
     }
   }
   printf("\nSeries: median +- its standard error [5%%, 95%%]\n");
@@ -465,8 +476,9 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
     printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, mc_series[x->lhs].name,
            mc_series[x->rhs].name);
     printf("Crossing year: median %s, 90%% interval %s to %s. "
-           "Not crossed by %d: %.4f (s.e. %.4f).\n\n",
-           b50, b5, b95, s->horizon_year, pn, sqrt(pn * (1 - pn) / n));
+           "Not crossed by %d: %.*f (s.e. %.*f).\n\n",
+           b50, b5, b95, s->horizon_year, prob_decimals(n), pn, prob_decimals(n),
+           sqrt(pn * (1 - pn) / n));
     printf("| Year | P(crossed by year) | s.e. | P(crossover in year) |\n");
     printf("|---:|---:|---:|---:|\n");
     uint64_t cum = 0;
@@ -474,8 +486,9 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
       uint64_t k = st->year_counts[(size_t)c * ny + y];
       cum += k;
       double p = (double)cum / n;
-      printf("| %d | %.4f | %.4f | %.4f |\n", s->base_year + y, p, sqrt(p * (1 - p) / n),
-             (double)k / n);
+      int dp = prob_decimals(n);
+      printf("| %d | %.*f | %.*f | %.*f |\n", s->base_year + y, dp, p, dp, sqrt(p * (1 - p) / n),
+             dp, (double)k / n);
     }
   }
   printf("\n## Series: median +- its standard error [5%%, 95%%]\n\n| Series (unit) |");
