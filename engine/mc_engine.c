@@ -60,11 +60,12 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   st->year_counts = calloc((size_t)st->ncross * st->ny + 1, sizeof *st->year_counts);
   st->never = calloc(st->ncross + 1, sizeof *st->never);
   st->tau_hist = calloc((size_t)st->ncross * st->ntau + 1, sizeof *st->tau_hist);
+  st->tau_hot = calloc((size_t)st->ncross * st->ntau + 1, 1);
   st->nsens = spec->nsens;
   st->sens_k = mc_spec_sens_params(spec, st->sens_par);
   st->sens = calloc((size_t)nsensx(st) + 1, sizeof *st->sens);
   if (!st->done || !st->series || !st->sum1 || !st->sum2 || !st->shift || !st->year_counts ||
-      !st->never || !st->tau_hist || !st->sens)
+      !st->never || !st->tau_hist || !st->tau_hot || !st->sens)
     MC_FAIL(e, MC_EFAIL, "out of memory allocating the run state (%llu blocks)",
             (unsigned long long)st->nblocks);
   for (int k = 0; k < nsk; k++) {
@@ -153,6 +154,7 @@ void mc_stats_free(mc_stats *st) {
   free(st->year_counts);
   free(st->never);
   free(st->tau_hist);
+  free(st->tau_hot);
   free(st);
 }
 
@@ -184,6 +186,18 @@ uint64_t mc_stats_done_samples(const mc_stats *st) {
   return n;
 }
 
+/* Carries the block loop's byte counters of the crossing-time histogram into
+ * it (a byte per bin keeps the histogram, 8 times smaller, out of the way of
+ * the sketches in the cache). Every reader of tau_hist goes through a reduce
+ * or a merge, which fold first. */
+static void fold_tau(mc_stats *st) {
+  size_t n = (size_t)st->ncross * st->ntau;
+  for (size_t i = 0; i < n; i++) {
+    st->tau_hist[i] += st->tau_hot[i];
+    st->tau_hot[i] = 0;
+  }
+}
+
 int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
   if (dst->ny != src->ny || dst->ncross != src->ncross || dst->mbits != src->mbits ||
       dst->samples != src->samples || dst->ntau != src->ntau || dst->nsens != src->nsens ||
@@ -213,6 +227,8 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
                         (unsigned long long)((b + 1) * MC_BLOCK - 1));
     }
   int rc = MC_OK;
+  fold_tau(dst);
+  fold_tau((mc_stats *)src); /* only moves counts within src */
   for (int k = 0; k < nsketch(dst); k++) {
     MC_CHECK(mc_sketch_merge(&dst->series[k], &src->series[k], e));
     mc_xsum_merge(&dst->sum1[k], &src->sum1[k]);
@@ -256,6 +272,7 @@ static mc_sketch *sketch_at(mc_stats *st, int k) { return mc_stats_sketch(st, k)
 
 int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm comm, mc_err *e) {
   mc_stats *st = (mc_stats *)st_in; /* only read; sketch_at is shared with out */
+  fold_tau(st);                     /* moves counts within st */
   int rc = MC_OK, rank;
   MPI_Comm_rank(comm, &rank);
   int nsk = mc_stats_nsketch(st);
@@ -866,6 +883,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
           w->fA[(size_t)t * MC_BLOCK + i] = isinf(tau[i]) ? ny - 1 : tau[i];
     uint64_t *yc = st->year_counts + (size_t)c * ny;
     uint64_t *h = st->tau_hist + (size_t)c * st->ntau;
+    uint8_t *hot = st->tau_hot + (size_t)c * st->ntau;
     for (int i = 0; i < n; i++) {
       if (w->year[i] < 0)
         st->never[c]++;
@@ -880,7 +898,8 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
         bin = 1;
       if (bin >= st->ntau)
         bin = st->ntau - 1;
-      h[bin]++;
+      if (__builtin_expect(++hot[bin] == 0, 0))
+        h[bin] += 256;
       tau[i] += spec->base_year;
     }
   }

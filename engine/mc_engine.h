@@ -61,6 +61,7 @@ typedef struct mc_stats {
   uint64_t *never;       /* [ncross] */
   int64_t ntau;          /* bins of each crossing-time histogram */
   uint64_t *tau_hist;    /* [ncross * ntau] */
+  uint8_t *tau_hot;      /* byte counters of the block loop, carried into tau_hist (fold_tau) */
 
   /* sampling.stop_when: the run stopped after blocks [0, stop_blocks) had
    * every crossover probability's standard error below the target; 0 while
