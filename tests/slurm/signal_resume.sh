@@ -6,11 +6,12 @@
 #
 # usage: signal_resume.sh PATH/TO/crossover   (environment: lib.bash, and
 #   SLURM_TEST_JOB             job file; default tests/jobs/minimal.yaml
-#   SLURM_TEST_SIGNAL_SAMPLES  samples, enough for a run of 20-40 s; default 2000000)
+#   SLURM_TEST_SIGNAL_SAMPLES  samples, enough for a run of 15-40 s; default 30000000:
+#   minimal.yaml runs at about 1.6 M samples/s per core: 2e6 took 1.3 s)
 . "$(dirname "$0")/lib.bash" "$@"
 
 export JOB=${SLURM_TEST_JOB:-$MC_SOURCE_DIR/tests/jobs/minimal.yaml}
-export SAMPLES=${SLURM_TEST_SIGNAL_SAMPLES:-2000000}
+export SAMPLES=${SLURM_TEST_SIGNAL_SAMPLES:-30000000}
 export OUT=$WORK/resumed.h5
 # A periodic checkpoint every second shows that the run is under way.
 export CROSSOVER_ARGS="--checkpoint-interval 1 --progress-interval 1"
