@@ -1629,6 +1629,9 @@ static int probe_in_child(const char *path, mc_err *e) {
   }
   if (pid == 0) {
     close(fd[0]);
+    /* the alarm must end the child whatever handler it inherited (libFuzzer
+     * keeps one on SIGALRM for its own timeouts) */
+    signal(SIGALRM, SIG_DFL);
     alarm(seconds);
 #ifndef MC_H5_ASAN /* AddressSanitizer reserves terabytes of address space */
     unsigned long pages = 0;
