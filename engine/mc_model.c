@@ -174,32 +174,52 @@ MC_CLONES static void grid_year(const mc_model *m, const double *const *in, cons
     grid_year_body(in, c, n, y, o, decT, decI, iEy, dPy, Wy, 1, MC_POLICY_PROPORTIONAL);
 }
 
+/* The multipliers at the first grid year (restrict-qualified: the rows are
+ * distinct, so the loops vectorize). */
+static inline __attribute__((always_inline)) void
+grid_start(const double *restrict E0, const double *restrict W0, int has_cap, double *restrict decT,
+           double *restrict decI, double *restrict iEy, double *restrict dPy, double *restrict Wy,
+           int n) {
+  for (int i = 0; i < n; i++) {
+    decT[i] = decI[i] = dPy[i] = 1.0;
+    iEy[i] = 1.0 / E0[i];
+    Wy[i] = has_cap ? W0[i] : 0.0;
+  }
+}
+
+/* The multipliers one grid year on. */
+static inline __attribute__((always_inline)) void
+grid_step(const double *restrict QT, const double *restrict QI, const double *restrict igE,
+          const double *restrict dP, double *restrict decT, double *restrict decI,
+          double *restrict iEy, double *restrict dPy, int n) {
+  for (int i = 0; i < n; i++) {
+    decT[i] *= QT[i];
+    decI[i] *= QI[i];
+    iEy[i] *= igE[i];
+    dPy[i] *= dP[i];
+  }
+}
+
+static inline __attribute__((always_inline)) void grid_cap_step(const double *restrict gW,
+                                                                double *restrict Wy, int n) {
+  for (int i = 0; i < n; i++)
+    Wy[i] *= gW[i];
+}
+
 MC_CLONES static void mc_model_grid_impl(const mc_model *m, const double *const *in,
                                          const double *const *coef, int n, double *grid, int stride,
                                          double *work) {
   double *decT = work, *decI = work + n, *iEy = work + 2 * n, *dPy = work + 3 * n,
          *Wy = work + 4 * n;
-  for (int i = 0; i < n; i++) {
-    decT[i] = decI[i] = dPy[i] = 1.0;
-    iEy[i] = 1.0 / in[MC_P_E0][i];
-    Wy[i] = m->has_cap ? in[MC_P_W0][i] : 0.0;
-  }
-  const double *QT = coef[MC_C_QT], *QI = coef[MC_C_QI], *igE = coef[MC_C_IGE], *dP = in[MC_P_DP],
-               *gW = in[MC_P_GW];
+  grid_start(in[MC_P_E0], in[MC_P_W0], m->has_cap, decT, decI, iEy, dPy, Wy, n);
   for (int y = 0; y < m->ny; y++) {
     double *o[MC_NSERIES];
     for (int s = 0; s < MC_NSERIES; s++)
       o[s] = grid + ((size_t)s * m->ny + y) * stride;
     grid_year(m, in, coef, n, (double)y, o, decT, decI, iEy, dPy, Wy);
-    for (int i = 0; i < n; i++) {
-      decT[i] *= QT[i];
-      decI[i] *= QI[i];
-      iEy[i] *= igE[i];
-      dPy[i] *= dP[i];
-    }
+    grid_step(coef[MC_C_QT], coef[MC_C_QI], coef[MC_C_IGE], in[MC_P_DP], decT, decI, iEy, dPy, n);
     if (m->has_cap)
-      for (int i = 0; i < n; i++)
-        Wy[i] *= gW[i];
+      grid_cap_step(in[MC_P_GW], Wy, n);
   }
 }
 

@@ -244,25 +244,43 @@ MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint
   return bad == 0;
 }
 
+/* Offsets of counters owed a carry of 256 (at most one per value of a chunk). */
+#define CARRY_LOG 1024
+static int carry_flush(uint64_t *c, const uint32_t *carry, int nc) {
+  for (int j = 0; j < nc; j++)
+    c[carry[j]] += 256;
+  return 0;
+}
+
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
   /* Fast path, a chunk at a time: positive finite values inside the store's
    * current range (whose length fits the 32-bit offsets). The first chunk
    * that holds another value goes, with the rest, to the general path (which
    * grows the store once for all of them). */
-  uint32_t k[SKETCH_CHUNK];
+  uint32_t k[SKETCH_CHUNK], carry[CARRY_LOG];
   int64_t i = 0;
+  int nc = 0;
   while (i < n && s->pos.len > 0 && s->pos.len <= INT32_MAX) {
     int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
     if (!chunk_offsets(x + i, m, sh, (uint64_t)s->pos.lo, (uint64_t)s->pos.len, k))
       break;
     uint64_t *restrict c = s->pos.counts;
     uint8_t *restrict h = s->pos.hot;
+    /* A byte that wraps carries 256 into its 64-bit counter. Those counters,
+     * touched once in 256 increments, are mostly out of cache: the carries
+     * are prefetched and logged, and added after the chunks, so that their
+     * misses overlap instead of each stalling the counting loop. */
     for (int j = 0; j < m; j++)
-      if (__builtin_expect(++h[k[j]] == 0, 0))
-        c[k[j]] += 256;
+      if (__builtin_expect(++h[k[j]] == 0, 0)) {
+        __builtin_prefetch(c + k[j], 1);
+        carry[nc++] = k[j];
+      }
+    if (nc > CARRY_LOG - SKETCH_CHUNK)
+      nc = carry_flush(c, carry, nc);
     i += m;
   }
+  carry_flush(s->pos.counts, carry, nc);
   return i >= n ? MC_OK : add_general(s, x + i, n - i, e);
 }
 
