@@ -24,6 +24,11 @@ double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
 /* n uniforms for indices first .. first+n-1 into u. */
 void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
 
+/* For the tests: the widest Philox lanes this CPU runs (0 portable C, 1 AVX2,
+ * 2 AVX-512), and mc_rng_uniforms on the lanes of level isa (at most that). */
+int mc_rng_isa_max(void);
+void mc_rng_uniforms_isa(int isa, uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
+
 /* How a parameter's uniforms become values. */
 enum mc_sample_kind {
   MC_SK_CONSTANT,   /* no draw */

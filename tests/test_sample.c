@@ -79,27 +79,31 @@ static void test_fast_paths_match_exact(void **state) {
 
 /* The vectorized Philox4x64 gives Random123's philox4x64 bits: every word of
  * every counter, for blocks that start and end inside a counter, under many
- * keys. */
+ * keys, on every instruction set this CPU has (the portable C lanes, AVX2,
+ * AVX-512). */
 static void test_uniforms_are_philox(void **state) {
   (void)state;
   static double u[3000];
+  print_message("Philox lanes checked: levels 0 .. %d (0 C, 1 AVX2, 2 AVX-512)\n",
+                mc_rng_isa_max());
   uint64_t seeds[] = {0, 1, 2030, UINT64_C(0xffffffffffffffff)};
   uint64_t firsts[] = {0, 1, 3, 1024, 4095, UINT64_C(1) << 40, UINT64_C(0xfffffffffffff000)};
   int ns[] = {1, 3, 4, 5, 255, 256, 1000, 3000};
-  for (int a = 0; a < 4; a++)
-    for (int b = 0; b < 7; b++)
-      for (int c = 0; c < 8; c++) {
-        uint64_t seed = seeds[a], stream = mc_rng_stream(a % 2 ? "training.growth" : "x") + b;
-        mc_rng_uniforms(seed, stream, firsts[b], ns[c], u);
-        for (int i = 0; i < ns[c]; i++) {
-          uint64_t idx = firsts[b] + (uint64_t)i;
-          philox4x64_key_t k = {{seed, stream}};
-          philox4x64_ctr_t ctr = {{idx >> 2, 0, 0, 0}};
-          philox4x64_ctr_t r = philox4x64(ctr, k);
-          double want = ((double)(r.v[idx & 3] >> 12) + 0.5) * 0x1.0p-52;
-          assert_memory_equal(&u[i], &want, sizeof want);
+  for (int isa = 0; isa <= mc_rng_isa_max(); isa++)
+    for (int a = 0; a < 4; a++)
+      for (int b = 0; b < 7; b++)
+        for (int c = 0; c < 8; c++) {
+          uint64_t seed = seeds[a], stream = mc_rng_stream(a % 2 ? "training.growth" : "x") + b;
+          mc_rng_uniforms_isa(isa, seed, stream, firsts[b], ns[c], u);
+          for (int i = 0; i < ns[c]; i++) {
+            uint64_t idx = firsts[b] + (uint64_t)i;
+            philox4x64_key_t k = {{seed, stream}};
+            philox4x64_ctr_t ctr = {{idx >> 2, 0, 0, 0}};
+            philox4x64_ctr_t r = philox4x64(ctr, k);
+            double want = ((double)(r.v[idx & 3] >> 12) + 0.5) * 0x1.0p-52;
+            assert_memory_equal(&u[i], &want, sizeof want);
+          }
         }
-      }
 }
 
 int main(void) {
