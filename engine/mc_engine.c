@@ -787,6 +787,51 @@ static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w,
   }
 }
 
+/* Counts crossover c of n samples: crossover years (year[i], -1 for never)
+ * and crossing times (tau[i] in years since the base year, +inf when
+ * censored) into the histogram's bins, then turns tau into calendar years
+ * (NaN when censored). Without branches on the outcomes, which the samples
+ * mix at random: a censored time (or NaN) adds 0 to bin ntau - 1, and the year counts
+ * go to four interleaved tallies (so that runs of one year do not wait on
+ * each other's increments) with never in the last column. */
+MC_CLONES static void crossing_bins(const double *restrict tau, int n, int ntau,
+                                    int32_t *restrict bin) {
+  for (int i = 0; i < n; i++) {
+    double t = tau[i];
+    double b = ceil(t * MC_TAU_BINS_PER_YEAR);
+    b = t > 0 && b < 1 ? 1 : b;
+    b = t <= 0 ? 0 : b;
+    b = b < ntau - 1 ? b : ntau - 1; /* also +inf and NaN */
+    bin[i] = (int32_t)b;
+  }
+}
+
+static void count_crossings(mc_stats *st, int c, const int *year, double *tau, int n,
+                            int base_year) {
+  int ny = st->ny;
+  uint64_t *h = st->tau_hist + (size_t)c * st->ntau;
+  uint8_t *hot = st->tau_hot + (size_t)c * st->ntau;
+  int32_t bin[MC_BLOCK];
+  crossing_bins(tau, n, (int)st->ntau, bin);
+  uint32_t tally[4][MC_MAXYEARS + 1];
+  for (int r = 0; r < 4; r++)
+    memset(tally[r], 0, sizeof(uint32_t) * (size_t)(ny + 1));
+  for (int i = 0; i < n; i++) {
+    int y = year[i] < 0 ? ny : year[i];
+    tally[i & 3][y]++;
+    uint8_t inc = isfinite(tau[i]);
+    uint8_t v = (uint8_t)(hot[bin[i]] + inc);
+    hot[bin[i]] = v;
+    if (__builtin_expect(inc & (v == 0), 0))
+      h[bin[i]] += 256;
+    tau[i] = inc ? tau[i] + base_year : NAN;
+  }
+  uint64_t *yc = st->year_counts + (size_t)c * ny;
+  for (int y = 0; y < ny; y++)
+    yc[y] += (uint64_t)tally[0][y] + tally[1][y] + tally[2][y] + tally[3][y];
+  st->never[c] += (uint64_t)tally[0][ny] + tally[1][ny] + tally[2][ny] + tally[3][ny];
+}
+
 /* Adds the time since *t to phase ph (when timing) and restarts *t. */
 static void phase_mark(const mc_run_opts *opts, int ph, struct timespec *t) {
   if (!opts || !opts->phase_time)
@@ -881,27 +926,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       if (spec->sens[t].kind == MC_SENS_CROSSOVER && spec->sens[t].id == c)
         for (int i = 0; i < n; i++)
           w->fA[(size_t)t * MC_BLOCK + i] = isinf(tau[i]) ? ny - 1 : tau[i];
-    uint64_t *yc = st->year_counts + (size_t)c * ny;
-    uint64_t *h = st->tau_hist + (size_t)c * st->ntau;
-    uint8_t *hot = st->tau_hot + (size_t)c * st->ntau;
-    for (int i = 0; i < n; i++) {
-      if (w->year[i] < 0)
-        st->never[c]++;
-      else
-        yc[w->year[i]]++;
-      if (isinf(tau[i])) {
-        tau[i] = NAN;
-        continue;
-      }
-      int64_t bin = tau[i] <= 0 ? 0 : (int64_t)ceil(tau[i] * MC_TAU_BINS_PER_YEAR);
-      if (bin < 1 && tau[i] > 0)
-        bin = 1;
-      if (bin >= st->ntau)
-        bin = st->ntau - 1;
-      if (__builtin_expect(++hot[bin] == 0, 0))
-        h[bin] += 256;
-      tau[i] += spec->base_year;
-    }
+    count_crossings(st, c, w->year, tau, n, spec->base_year);
   }
   phase_mark(opts, MC_PH_CROSS, &clk);
   if (opts && opts->sink)

@@ -88,6 +88,7 @@ enum mc_method { MC_METHOD_MC, MC_METHOD_LHS, MC_METHOD_SOBOL };
 extern const char *const mc_method_names[3];
 
 #define MC_MAXPCT   64
+#define MC_MAXYEARS 1000 /* grid years */
 #define MC_MAXCROSS 16
 #define MC_MAXCORR  64
 #define MC_NAMELEN  64

@@ -17,7 +17,7 @@
 #include "mc_copula.h"
 
 #define MAX_JOB_BYTES  (16 << 20)
-#define MAX_GRID_YEARS 1000
+#define MAX_GRID_YEARS MC_MAXYEARS
 
 typedef struct ctx {
   const char *name; /* the file name used in messages */
