@@ -271,6 +271,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
      * touched once in 256 increments, are mostly out of cache: the carries
      * are prefetched and logged, and added after the chunks, so that their
      * misses overlap instead of each stalling the counting loop. */
+#pragma GCC unroll 8
     for (int j = 0; j < m; j++)
       if (__builtin_expect(++h[k[j]] == 0, 0)) {
         __builtin_prefetch(c + k[j], 1);
