@@ -110,7 +110,7 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
       double mwork[MC_MODEL_WORK];
       mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1, mwork);
       for (int k = 0; k < nsk; k++)
-        st->shift[k] = isfinite(grid[k]) ? grid[k] : 0.0;
+        st->shift[k] = mc_spec_has_series(spec, k / st->ny) && isfinite(grid[k]) ? grid[k] : 0.0;
       /* the sensitivity targets' shifts: ln of the series, or the crossing
        * time (the horizon when censored) at the medians */
       for (int t = 0; t < spec->nsens; t++) {

@@ -156,7 +156,8 @@ grid_year_body(const double *const *in, const double *const *c, int n, double y,
     o5[i] = v[5];
     o6[i] = v[6];
     o7[i] = v[7];
-    o8[i] = v[8];
+    if (has_cap) /* power_shortfall: a series only with a cap */
+      o8[i] = v[8];
   }
 }
 

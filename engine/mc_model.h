@@ -57,8 +57,9 @@ void mc_model_eval(const mc_model *m, const double *const *in, const double *con
 /* All series at every grid year: grid[(s * ny + y) * stride + i]. Vectorized
  * over samples; powers of the annual multipliers by recurrence, unit
  * conversions by multiplication (each within a few ulp of the equations as
- * written; the crossing search in real time evaluates them directly). work holds
- * MC_MODEL_WORK * n doubles. */
+ * written; the crossing search in real time evaluates them directly). Without
+ * a cap the power_shortfall rows are left as they were (that series does not
+ * exist then). work holds MC_MODEL_WORK * n doubles. */
 void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
                    double *grid, int stride, double *work);
 
