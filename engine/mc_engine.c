@@ -482,16 +482,17 @@ void mc_stats_series_percentiles(const mc_stats *st, int series, int y, int np, 
 void mc_stats_series_percentiles_se(const mc_stats *st, int series, int y, int np, const double *p,
                                     double *out) {
   enum { MAXQ = 128 };
-  if (np > MAXQ) {
-    for (int i = 0; i < np; i++)
-      out[i] = mc_stats_series_percentile_se(st, series, y, p[i]);
-    return;
-  }
+  for (; np > MAXQ; np -= MAXQ, p += MAXQ, out += MAXQ)
+    mc_stats_series_percentiles_se(st, series, y, MAXQ, p, out);
   const mc_sketch *s = &st->series[series * st->ny + y];
   uint64_t n = mc_sketch_count(s);
   double at[2 * MAXQ], q[2 * MAXQ], d[MAXQ], lo[MAXQ], hi[MAXQ];
   for (int i = 0; i < np; i++) {
-    /* as mc_stats_series_percentile_se, with the two reads batched */
+    /* The order statistics d = sqrt(u (1 - u) / n) of a rank either side of
+     * the percentile's, read from the sketch with the CDF interpolated inside
+     * buckets: (Q(u + d) - Q(u - d)) / 2 estimates d / f(Q(u)), the standard
+     * error of the sample percentile of n independent draws. Near the ends
+     * the span is cut to the data and rescaled. All reads in one pass. */
     double u = p[i] / 100.0, edge = 0.5 / (double)n;
     d[i] = sqrt(u * (1.0 - u) / (double)n);
     lo[i] = u - d[i] < edge ? edge : u - d[i];
@@ -506,21 +507,9 @@ void mc_stats_series_percentiles_se(const mc_stats *st, int series, int y, int n
 }
 
 double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, double p) {
-  const mc_sketch *s = &st->series[series * st->ny + y];
-  uint64_t n = mc_sketch_count(s);
-  if (n < 2 || !(p > 0.0 && p < 100.0))
-    return NAN;
-  /* The order statistics d = sqrt(u (1 - u) / n) of a rank either side of
-   * the percentile's, read from the sketch with the CDF interpolated inside
-   * buckets: (Q(u + d) - Q(u - d)) / 2 estimates d / f(Q(u)), the standard
-   * error of the sample percentile of n independent draws. Near the ends
-   * the span is cut to the data and rescaled. */
-  double u = p / 100.0, d = sqrt(u * (1.0 - u) / (double)n), edge = 0.5 / (double)n;
-  double lo = u - d < edge ? edge : u - d, hi = u + d > 1.0 - edge ? 1.0 - edge : u + d;
-  if (!(hi > lo))
-    return NAN;
-  double a = mc_sketch_quantile_interp(s, 100.0 * lo), b = mc_sketch_quantile_interp(s, 100.0 * hi);
-  return (b - a) * d / (hi - lo);
+  double se;
+  mc_stats_series_percentiles_se(st, series, y, 1, &p, &se);
+  return se;
 }
 
 double mc_stats_probability_se(uint64_t k, uint64_t n) {
