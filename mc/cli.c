@@ -1,8 +1,14 @@
 #include "cli.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mc_version.h"
 
@@ -71,4 +77,43 @@ int mc_cli_main(int argc, char **argv) {
           "crossover: unknown command '%s'; expected one of run, merge, report, plot, check\n",
           cmd);
   return 2;
+}
+
+/* Names, on stderr, the temporary files OUT.tmp-PID and OUT.checkpoint.tmp-PID
+ * beside the output whose process is no longer running on this host: what a
+ * run or merge killed while writing (SIGKILL, a node failure) leaves. They hold
+ * nothing complete (a file is complete only once renamed), but they are not
+ * removed here, as a run on another node sharing the directory may own one. */
+void mc_cli_note_stale_tmp(const char *cmd, const char *out) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", out);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? slash + 1 : out;
+  if (slash)
+    *slash = '\0';
+  DIR *d = opendir(slash ? (dir[0] ? dir : "/") : ".");
+  if (!d)
+    return;
+  size_t nb = strlen(base);
+  for (struct dirent *de; (de = readdir(d));) {
+    const char *rest = de->d_name;
+    if (strncmp(rest, base, nb) != 0)
+      continue;
+    rest += nb;
+    if (!strncmp(rest, ".checkpoint", 11))
+      rest += 11;
+    if (strncmp(rest, ".tmp-", 5) != 0)
+      continue;
+    char *end;
+    long pid = strtol(rest + 5, &end, 10);
+    if (end == rest + 5 || *end || pid <= 0 || pid == (long)getpid())
+      continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue; /* running here, or not ours to probe */
+    fprintf(stderr,
+            "crossover %s: note: %s%s%s is an incomplete file left by a killed run or merge "
+            "(process %ld is not running on this host); it holds no results: remove it\n",
+            cmd, slash ? dir : "", slash ? "/" : "", de->d_name, pid);
+  }
+  closedir(d);
 }

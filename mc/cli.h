@@ -13,4 +13,9 @@ int mc_cmd_check(int argc, char **argv);
 /* Prints "crossover: <msg>" to stderr. */
 void mc_cli_error(const char *msg);
 
+/* Names on stderr ("crossover CMD: note: ...") the temporary files that a
+ * killed writer of OUT left beside it (OUT.tmp-PID, OUT.checkpoint.tmp-PID
+ * of a process not running on this host); removes nothing. */
+void mc_cli_note_stale_tmp(const char *cmd, const char *out);
+
 #endif

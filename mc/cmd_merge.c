@@ -102,6 +102,7 @@ int mc_cmd_merge(int argc, char **argv) {
   struct stat sb;
   if (stat(out, &sb) == 0 && !force)
     MC_FAIL(e, MC_EINPUT, "%s exists; pass --force to overwrite it or -o to choose another", out);
+  mc_cli_note_stale_tmp("merge", out);
   for (int i = optind; i < argc; i++) {
     for (int j = optind; j < i; j++) {
       struct stat a, b;

@@ -52,7 +52,11 @@ static const char run_usage[] =
     "\n"
     "SIGTERM, SIGINT or SIGUSR1 make every rank finish its block, write the checkpoint\n"
     "and exit with status 3. Exit status: 0 done; 2 bad usage or job file (nothing\n"
-    "written); 3 stopped by a signal (checkpoint written); 1 any other failure.\n";
+    "written); 3 stopped by a signal (checkpoint written); 1 any other failure.\n"
+    "\n"
+    "Files are written as OUT.h5.tmp-PID (OUT.h5.checkpoint.tmp-PID) and renamed when\n"
+    "complete, so OUT.h5 is never half-written. A run killed while writing (SIGKILL)\n"
+    "leaves its temporary file; the next run into the same OUT.h5 names it.\n";
 
 static volatile sig_atomic_t stop_flag = 0;
 static void on_signal(int sig) {
@@ -288,6 +292,8 @@ int mc_cmd_run(int argc, char **argv) {
                       "%s exists; pass --force to overwrite it or -o to choose another", outbuf);
     if (rc == MC_OK && rank == 0)
       rc = check_writable(outbuf, e);
+    if (rc == MC_OK && rank == 0)
+      mc_cli_note_stale_tmp("run", outbuf);
     if (rc == MC_OK && rank == 0 && resume && !file_exists(ckpt))
       rc = mc_err_set(e, MC_EINPUT,
                       "--resume: no checkpoint %s to continue from; run without --resume", ckpt);

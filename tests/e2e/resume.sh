@@ -72,8 +72,29 @@ sleep 0.5
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 [ -e "$tmp/out.h5" ] && fail "a killed run left out.h5"
-ls "$tmp" | grep -q 'out.h5.tmp' && echo "note: a killed run leaves its temporary file (named .tmp-PID)"
+ls "$tmp" | grep -q 'out.h5.tmp' && echo "note: the killed run left its temporary file (named .tmp-PID)"
 rm -f "$tmp"/out.h5.tmp-* "$tmp"/out.h5.checkpoint.tmp-*
+
+# What a kill while writing leaves, OUT.tmp-PID of a process no longer
+# running, the next run into OUT names (and leaves alone, as another node may
+# own one); a live process's file and another output's it does not.
+mkdir "$tmp/stale"
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+touch "$tmp/stale/out.h5.tmp-$dead" "$tmp/stale/out.h5.checkpoint.tmp-$dead" \
+  "$tmp/stale/out.h5.tmp-$$" "$tmp/stale/other.h5.tmp-$dead"
+notes=$("$exe" run "$job" --samples 2048 -q -o "$tmp/stale/out.h5" 2>&1) ||
+  fail "run beside stale files: $notes"
+for f in "out.h5.tmp-$dead" "out.h5.checkpoint.tmp-$dead"; do
+  grep -q "run: note: $tmp/stale/$f is an incomplete file left by a killed run or merge (process $dead is not" \
+    <<< "$notes" || fail "no note of the stale $f: $notes"
+  [ -e "$tmp/stale/$f" ] || fail "$f was removed"
+done
+if grep -q "tmp-$$\|other.h5" <<< "$notes"; then
+  fail "a note of a live process's or another output's file: $notes"
+fi
+rm -rf "$tmp/stale"
 
 # A changed job, seed or sample count is refused, and nothing is written.
 for change in "--seed 7" "--samples $((samples + 1024))"; do
