@@ -23,12 +23,15 @@ wait_for() {
 # Interrupt a run by SIG after a periodic checkpoint appeared; expect exit 3.
 interrupt() { # interrupt SIG NRANKS [--resume]
   local sig=$1 n=$2; shift 2
+  # The last call's log goes first: the background job truncates it only once
+  # it starts, and the loop below must not read the old one's lines.
+  rm -f "$tmp/log"
   "$mpiexec" -n "$n" --oversubscribe "$exe" run "$job" --samples "$samples" -o "$tmp/out.h5" \
     --checkpoint-interval 0.3 --progress-interval 1 "$@" 2> "$tmp/log" &
   local pid=$!
   pids+=("$pid")
-  for _ in $(seq 1 600); do grep -q "checkpoint written" "$tmp/log" && break; sleep 0.1; done
-  grep -q "checkpoint written" "$tmp/log" || fail "no checkpoint appeared: $(cat "$tmp/log")"
+  for _ in $(seq 1 600); do grep -qs "checkpoint written" "$tmp/log" && break; sleep 0.1; done
+  grep -qs "checkpoint written" "$tmp/log" || fail "no checkpoint appeared: $(cat "$tmp/log")"
   sleep 0.1
   if [ "$sig" = USR1 ]; then
     kill -s USR1 "$pid" # mpiexec forwards SIGUSR1 to every rank
