@@ -780,9 +780,9 @@ static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w,
  * and crossing times (tau[i] in years since the base year, +inf when
  * censored) into the histogram's bins, then turns tau into calendar years
  * (NaN when censored). Without branches on the outcomes, which the samples
- * mix at random: a censored time (or NaN) adds 0 to bin ntau - 1, and the year counts
- * go to four interleaved tallies (so that runs of one year do not wait on
- * each other's increments) with never in the last column. */
+ * mix at random: a censored time (or a NaN) adds 0 to bin ntau - 1, and the
+ * year counts go to four interleaved tallies (so that runs of one year do
+ * not wait on each other's increments) with never in the last column. */
 MC_CLONES static void crossing_bins(const double *restrict tau, int n, int ntau,
                                     int32_t *restrict bin) {
   for (int i = 0; i < n; i++) {

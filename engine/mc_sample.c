@@ -32,11 +32,8 @@ double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index) {
  * vectorizes (the same bits as Random123's mulhilo64). */
 static inline uint64_t mulhilo(uint64_t a, uint64_t b, uint64_t *hi) {
   const uint64_t m32 = 0xffffffffu;
-  /* 32 x 32 -> 64-bit products written as such, so that they compile to
-   * one vpmuludq each (not the slow full 64-bit vpmullq) */
-  uint32_t a0 = (uint32_t)a, a1 = (uint32_t)(a >> 32), b0 = (uint32_t)b, b1 = (uint32_t)(b >> 32);
-  uint64_t p00 = (uint64_t)a0 * b0, p01 = (uint64_t)a0 * b1, p10 = (uint64_t)a1 * b0,
-           p11 = (uint64_t)a1 * b1;
+  uint64_t a0 = a & m32, a1 = a >> 32, b0 = b & m32, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   uint64_t mid = (p00 >> 32) + (p01 & m32) + (p10 & m32);
   *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
   return a * b;

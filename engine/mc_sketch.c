@@ -246,10 +246,9 @@ MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint
 
 /* Offsets of counters owed a carry of 256 (at most one per value of a chunk). */
 #define CARRY_LOG 1024
-static int carry_flush(uint64_t *c, const uint32_t *carry, int nc) {
+static void carry_flush(uint64_t *c, const uint32_t *carry, int nc) {
   for (int j = 0; j < nc; j++)
     c[carry[j]] += 256;
-  return 0;
 }
 
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
@@ -277,8 +276,10 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
         __builtin_prefetch(c + k[j], 1);
         carry[nc++] = k[j];
       }
-    if (nc > CARRY_LOG - SKETCH_CHUNK)
-      nc = carry_flush(c, carry, nc);
+    if (nc > CARRY_LOG - SKETCH_CHUNK) {
+      carry_flush(c, carry, nc);
+      nc = 0;
+    }
     i += m;
   }
   carry_flush(s->pos.counts, carry, nc);
