@@ -17,9 +17,9 @@
  *   in expected fewer than four passes.
  * - sobol: Sobol' points (Sobol', USSR Comput. Math. 7, 1967) with Joe & Kuo's
  *   direction numbers (new-joe-kuo-6.21201; S. Joe and F. Y. Kuo, SIAM J. Sci.
- *   Comput. 30, 2635-2654, 2008), dimension p + 1 for parameter p of mc_params
+ *   Comput. 30, 2635-2654, 2008), dimension p + 1 for parameter p of the model's table
  *   (so training.compute is the first, van der Corput, dimension); the second
- *   matrix B of a sensitivity analysis takes dimensions MC_NPARAM + p + 1, as
+ *   matrix B of a sensitivity analysis takes dimensions nparam + p + 1, as
  *   in Saltelli's use of one 2k-dimensional sequence for A and B. Point i is
  *   taken in natural order, x_i = XOR of the direction numbers v_k over the
  *   set bits k of i (not of gray(i)), 64 bits wide; so every block of 1024

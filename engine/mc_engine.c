@@ -15,12 +15,12 @@
 
 /* ---- state ------------------------------------------------------------ */
 
-static int nsketch(const mc_stats *st) { return MC_NSERIES * st->ny; }
+static int nsketch(const mc_stats *st) { return st->nser * st->ny; }
 static int nsensx(const mc_stats *st) {
   return MC_SENS_BATCHES * st->nsens * MC_SENS_NSUM(st->sens_k);
 }
 
-int mc_stats_nsketch(const mc_stats *st) { return nsketch(st) + MC_NPARAM; }
+int mc_stats_nsketch(const mc_stats *st) { return nsketch(st) + st->npar; }
 
 mc_sketch *mc_stats_sketch(mc_stats *st, int k) {
   int ns = nsketch(st);
@@ -40,13 +40,84 @@ mc_xsum *mc_stats_xsum(mc_stats *st, int k) {
   return &st->sens[k - 2 * ns];
 }
 
+/* Every parameter at its median, defaults filled in as the sampler fills them,
+ * into in[p][0]. */
+static void median_inputs(const mc_spec *spec, double *const *in) {
+  const mc_param_info *param = spec->model->param;
+  for (int p = 0; p < spec->model->nparam; p++) {
+    if (spec->configured[p])
+      in[p][0] = mc_dist_quantile(&spec->dist[p], 0.5);
+    else if (param[p].dflt_kind == MC_DEF_ABSENT)
+      in[p][0] = NAN;
+    else if (param[p].dflt_kind != MC_DEF_FOLLOWS)
+      in[p][0] = param[p].dflt;
+  }
+  for (int p = 0; p < spec->model->nparam; p++)
+    if (!spec->configured[p] && param[p].dflt_kind == MC_DEF_FOLLOWS)
+      in[p][0] = in[param[p].follows][0];
+}
+
+/* The moments' shifts: the series at the parameters' medians, a value every
+ * rank computes alike without sampling (keeps sums of squares free of
+ * cancellation, and constant series exact); and the sensitivity targets'
+ * shifts, ln of the series or the crossing time (the horizon when censored)
+ * at the medians. Grids longer than 512 years keep shifts of 0. */
+static int median_shifts(const mc_spec *spec, mc_stats *st, mc_err *e) {
+  const mc_model_type *M = spec->model;
+  if (st->ny > 512)
+    return MC_OK;
+  size_t nd = (size_t)M->nparam + M->ncoef + (size_t)M->nseries * st->ny + M->work(st->ny);
+  double *buf = malloc(sizeof *buf * nd);
+  uint8_t *cat = malloc((size_t)st->ny + 1);
+  if (!buf || !cat) {
+    free(buf);
+    free(cat);
+    return mc_err_set(e, MC_EFAIL, "out of memory allocating the run state");
+  }
+  double *in[MC_MAXPARAM], *coef[MC_MAXPARAM], *grid = buf + M->nparam + M->ncoef;
+  for (int p = 0; p < M->nparam; p++)
+    in[p] = buf + p;
+  for (int c = 0; c < M->ncoef; c++)
+    coef[c] = buf + M->nparam + c;
+  median_inputs(spec, in);
+  mc_model m;
+  mc_model_init(&m, spec);
+  mc_model_prepare(&m, (const double *const *)in, 1, coef);
+  mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1,
+                grid + (size_t)M->nseries * st->ny, cat);
+  for (int k = 0; k < nsketch(st); k++)
+    st->shift[k] = mc_spec_has_series(spec, k / st->ny) && isfinite(grid[k]) ? grid[k] : 0.0;
+  for (int t = 0; t < spec->nsens; t++) {
+    const mc_sens_target *tg = &spec->sens[t];
+    double v = 0;
+    if (tg->kind == MC_SENS_SERIES) {
+      v = log(grid[tg->id * st->ny + tg->year]);
+    } else {
+      int year;
+      double tau;
+      const mc_crossover_spec *x = &spec->cross[tg->id];
+      mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, 1, x->lhs,
+                         x->rhs, grid, 1, &year, &tau);
+      v = isinf(tau) ? st->ny - 1 : tau;
+    }
+    st->sens_shift[t] = isfinite(v) ? v : 0.0;
+  }
+  free(buf);
+  free(cat);
+  return MC_OK;
+}
+
 int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   int rc = MC_OK;
   mc_stats *st = calloc(1, sizeof *st);
   if (!st)
     return mc_err_set(e, MC_EFAIL, "out of memory allocating the run state");
+  st->model = spec->model;
+  st->npar = spec->model->nparam;
+  st->nser = spec->model->nseries;
   st->ny = mc_spec_nyears(spec);
   st->ncross = spec->ncross;
+  st->ncat = spec->model->ncat;
   st->mbits = mc_sketch_mbits(spec->rel_acc);
   st->samples = spec->samples;
   st->nblocks = (spec->samples + MC_BLOCK - 1) / MC_BLOCK;
@@ -61,11 +132,12 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   st->never = calloc(st->ncross + 1, sizeof *st->never);
   st->tau_hist = calloc((size_t)st->ncross * st->ntau + 1, sizeof *st->tau_hist);
   st->tau_hot = calloc((size_t)st->ncross * st->ntau + 1, 1);
+  st->cat_counts = calloc((size_t)st->ncat * st->ny + 1, sizeof *st->cat_counts);
   st->nsens = spec->nsens;
   st->sens_k = mc_spec_sens_params(spec, st->sens_par);
   st->sens = calloc((size_t)nsensx(st) + 1, sizeof *st->sens);
   if (!st->done || !st->series || !st->sum1 || !st->sum2 || !st->shift || !st->year_counts ||
-      !st->never || !st->tau_hist || !st->tau_hot || !st->sens)
+      !st->never || !st->tau_hist || !st->tau_hot || !st->cat_counts || !st->sens)
     MC_FAIL(e, MC_EFAIL, "out of memory allocating the run state (%llu blocks)",
             (unsigned long long)st->nblocks);
   for (int k = 0; k < nsk; k++) {
@@ -75,61 +147,13 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   }
   for (int k = 0; k < nsensx(st); k++)
     mc_xsum_init(&st->sens[k]);
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < st->npar; p++) {
     mc_sketch_init(&st->param[p], st->mbits);
     st->fault_lo[p] = INFINITY;
     st->fault_hi[p] = -INFINITY;
   }
 
-  /* Shift for the moments: the series at the parameters' medians, a value
-   * every rank computes alike without sampling (keeps sums of squares free
-   * of cancellation, and constant series exact). */
-  {
-    double inbuf[MC_NPARAM], coefbuf[MC_NCOEF], *in[MC_NPARAM], *coef[MC_NCOEF];
-    double grid[MC_NSERIES * 512];
-    for (int p = 0; p < MC_NPARAM; p++)
-      in[p] = &inbuf[p];
-    for (int c = 0; c < MC_NCOEF; c++)
-      coef[c] = &coefbuf[c];
-    for (int p = 0; p < MC_NPARAM; p++) {
-      const mc_param_info *pi = &mc_params[p];
-      if (spec->configured[p])
-        inbuf[p] = mc_dist_quantile(&spec->dist[p], 0.5);
-      else if (pi->dflt_kind == MC_DEF_ABSENT)
-        inbuf[p] = NAN;
-      else if (pi->dflt_kind != MC_DEF_FOLLOWS)
-        inbuf[p] = pi->dflt;
-    }
-    for (int p = 0; p < MC_NPARAM; p++)
-      if (!spec->configured[p] && mc_params[p].dflt_kind == MC_DEF_FOLLOWS)
-        inbuf[p] = inbuf[mc_params[p].follows];
-    if (st->ny <= 512) {
-      mc_model m;
-      mc_model_init(&m, spec);
-      mc_model_prepare((const double *const *)in, 1, coef);
-      double mwork[MC_MODEL_WORK];
-      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, 1, grid, 1, mwork);
-      for (int k = 0; k < nsk; k++)
-        st->shift[k] = mc_spec_has_series(spec, k / st->ny) && isfinite(grid[k]) ? grid[k] : 0.0;
-      /* the sensitivity targets' shifts: ln of the series, or the crossing
-       * time (the horizon when censored) at the medians */
-      for (int t = 0; t < spec->nsens; t++) {
-        const mc_sens_target *tg = &spec->sens[t];
-        double v = 0;
-        if (tg->kind == MC_SENS_SERIES) {
-          v = log(grid[tg->id * st->ny + tg->year]);
-        } else {
-          int year;
-          double tau;
-          const mc_crossover_spec *x = &spec->cross[tg->id];
-          mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, 1, x->lhs,
-                             x->rhs, grid, 1, &year, &tau);
-          v = isinf(tau) ? st->ny - 1 : tau;
-        }
-        st->sens_shift[t] = isfinite(v) ? v : 0.0;
-      }
-    }
-  }
+  MC_CHECK(median_shifts(spec, st, e));
   *out = st;
   return MC_OK;
 cleanup:
@@ -144,7 +168,7 @@ void mc_stats_free(mc_stats *st) {
     for (int k = 0; k < nsketch(st); k++)
       mc_sketch_free(&st->series[k]);
   free(st->sens);
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < st->npar; p++)
     mc_sketch_free(&st->param[p]);
   free(st->done);
   free(st->series);
@@ -155,6 +179,7 @@ void mc_stats_free(mc_stats *st) {
   free(st->never);
   free(st->tau_hist);
   free(st->tau_hot);
+  free(st->cat_counts);
   free(st);
 }
 
@@ -199,12 +224,12 @@ static void fold_tau(mc_stats *st) {
 }
 
 int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
-  if (dst->ny != src->ny || dst->ncross != src->ncross || dst->mbits != src->mbits ||
-      dst->samples != src->samples || dst->ntau != src->ntau || dst->nsens != src->nsens ||
-      dst->sens_k != src->sens_k)
+  if (dst->model != src->model || dst->ny != src->ny || dst->ncross != src->ncross ||
+      dst->mbits != src->mbits || dst->samples != src->samples || dst->ntau != src->ntau ||
+      dst->nsens != src->nsens || dst->sens_k != src->sens_k)
     return mc_err_set(e, MC_EINPUT,
-                      "the states differ in shape (years, crossovers, accuracy, sample count "
-                      "or sensitivity targets): they are not parts of one job");
+                      "the states differ in shape (model, years, crossovers, accuracy, sample "
+                      "count or sensitivity targets): they are not parts of one job");
   if (memcmp(dst->shift, src->shift, sizeof *dst->shift * (size_t)nsketch(dst)) != 0 ||
       (dst->nsens &&
        memcmp(dst->sens_shift, src->sens_shift, sizeof *dst->sens_shift * (size_t)dst->nsens) != 0))
@@ -234,7 +259,7 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
     mc_xsum_merge(&dst->sum1[k], &src->sum1[k]);
     mc_xsum_merge(&dst->sum2[k], &src->sum2[k]);
   }
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < dst->npar; p++)
     MC_CHECK(mc_sketch_merge(&dst->param[p], &src->param[p], e));
   for (int k = 0; k < nsensx(dst); k++)
     mc_xsum_merge(&dst->sens[k], &src->sens[k]);
@@ -244,10 +269,12 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
     dst->never[c] += src->never[c];
   for (size_t i = 0; i < (size_t)dst->ncross * dst->ntau; i++)
     dst->tau_hist[i] += src->tau_hist[i];
+  for (size_t i = 0; i < (size_t)dst->ncat * dst->ny; i++)
+    dst->cat_counts[i] += src->cat_counts[i];
   for (uint64_t i = 0; i < (dst->nblocks + 7) / 8; i++)
     dst->done[i] |= src->done[i];
   dst->fault_samples += src->fault_samples;
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < dst->npar; p++) {
     dst->fault_lo[p] = fmin(dst->fault_lo[p], src->fault_lo[p]);
     dst->fault_hi[p] = fmax(dst->fault_hi[p], src->fault_hi[p]);
   }
@@ -299,8 +326,8 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   for (int k = 0; k < 2 * nsk; k++)
     if (hi[k] >= lo[k])
       len += (size_t)(hi[k] - lo[k] + 1);
-  size_t fixed =
-      (size_t)2 * nsk + (size_t)st->ncross * st->ny + st->ncross + (size_t)st->ncross * st->ntau;
+  size_t fixed = (size_t)2 * nsk + (size_t)st->ncross * st->ny + st->ncross +
+                 (size_t)st->ncross * st->ntau + (size_t)st->ncat * st->ny;
   size_t total = len + fixed;
   buf = calloc(total, sizeof *buf);
   if (rank == root)
@@ -329,6 +356,8 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
   at += st->ncross;
   memcpy(buf + at, st->tau_hist, sizeof *buf * st->ncross * st->ntau);
   at += (size_t)st->ncross * st->ntau;
+  memcpy(buf + at, st->cat_counts, sizeof *buf * st->ncat * st->ny);
+  at += (size_t)st->ncat * st->ny;
   /* done bitmaps are OR-ed: after a resume every rank knows the resumed blocks */
   {
     uint64_t nbytes = (st->nblocks + 7) / 8;
@@ -371,10 +400,10 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
                          comm));
   }
   uint64_t fault_n = 0;
-  double fault_lo[MC_NPARAM], fault_hi[MC_NPARAM];
+  double fault_lo[MC_MAXPARAM], fault_hi[MC_MAXPARAM];
   MPI_CHECK(MPI_Reduce(&st->fault_samples, &fault_n, 1, MPI_UINT64_T, MPI_SUM, root, comm));
-  MPI_CHECK(MPI_Reduce(st->fault_lo, fault_lo, MC_NPARAM, MPI_DOUBLE, MPI_MIN, root, comm));
-  MPI_CHECK(MPI_Reduce(st->fault_hi, fault_hi, MC_NPARAM, MPI_DOUBLE, MPI_MAX, root, comm));
+  MPI_CHECK(MPI_Reduce(st->fault_lo, fault_lo, st->npar, MPI_DOUBLE, MPI_MIN, root, comm));
+  MPI_CHECK(MPI_Reduce(st->fault_hi, fault_hi, st->npar, MPI_DOUBLE, MPI_MAX, root, comm));
 
   if (rank == root) {
     at = 0;
@@ -401,13 +430,15 @@ int mc_stats_reduce(const mc_stats *st_in, mc_stats *out, int root, MPI_Comm com
       out->never[c] += sum[at++];
     for (size_t i = 0; i < (size_t)out->ncross * out->ntau; i++)
       out->tau_hist[i] += sum[at++];
+    for (size_t i = 0; i < (size_t)out->ncat * out->ny; i++)
+      out->cat_counts[i] += sum[at++];
     for (int k = 0; k < nx; k++) {
       mc_xsum x;
       mc_xsum_unpack(xr + (size_t)k * MC_XSUM_PACKED, &x);
       mc_xsum_merge(mc_stats_xsum(out, k), &x);
     }
     out->fault_samples += fault_n;
-    for (int p = 0; p < MC_NPARAM; p++) {
+    for (int p = 0; p < out->npar; p++) {
       out->fault_lo[p] = fmin(out->fault_lo[p], fault_lo[p]);
       out->fault_hi[p] = fmax(out->fault_hi[p], fault_hi[p]);
     }
@@ -512,6 +543,10 @@ double mc_stats_series_percentile_se(const mc_stats *st, int series, int y, doub
   return se;
 }
 
+double mc_engine_time_accuracy(const mc_spec *spec) {
+  return 0.5 / MC_TAU_BINS_PER_YEAR + spec->model->tau_error;
+}
+
 double mc_stats_probability_se(uint64_t k, uint64_t n) {
   if (n == 0)
     return NAN;
@@ -549,7 +584,8 @@ static void sens_estimate(const double *S, int k, double N, double *first, doubl
 void mc_stats_sensitivity(const mc_stats *st, int t, double *first, double *total, double *first_ci,
                           double *total_ci) {
   int k = st->sens_k, nsum = MC_SENS_NSUM(k);
-  double S[MC_SENS_NSUM(MC_NPARAM)], bf[MC_SENS_BATCHES][MC_NPARAM], bt[MC_SENS_BATCHES][MC_NPARAM];
+  double S[MC_SENS_NSUM(MC_MAXPARAM)], bf[MC_SENS_BATCHES][MC_MAXPARAM],
+      bt[MC_SENS_BATCHES][MC_MAXPARAM];
   int G = 0;
   for (int q = 0; q < nsum; q++) {
     mc_xsum x;
@@ -598,59 +634,63 @@ void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint
 /* Buffers for one block, allocated once per run (nothing is allocated in the
  * block loop but sketch growth). */
 typedef struct workspace {
-  double *in[MC_NPARAM];
-  double *coef[MC_NCOEF];
+  double *in[MC_MAXPARAM];
+  double *coef[MC_MAXPARAM];
   double *grid;
   double *scratch;
   double *mwork;
   double *tau[MC_MAXCROSS];
   int *year;
+  uint8_t *cat; /* [ny * MC_BLOCK] binding constraints */
   /* sensitivity: B's inputs, the targets of A, B and the current A_B^(j)
    * ([t * MC_BLOCK + i]), a crossing-time buffer; B's streams */
-  double *inB[MC_NPARAM];
+  double *inB[MC_MAXPARAM];
   double *fA, *fB, *fX, *stau;
-  uint64_t streamB[MC_NPARAM];
+  uint64_t streamB[MC_MAXPARAM];
   size_t sketch_limit; /* bytes of sketch counters a rank may hold (memory guard) */
   void *mem;
 } workspace;
 
-static int workspace_alloc(workspace *w, int ny, int ncross, int nsens, mc_err *e) {
+static int workspace_alloc(workspace *w, const mc_spec *spec, int ny, mc_err *e) {
+  const mc_model_type *M = spec->model;
+  int np = M->nparam, ncross = spec->ncross, nsens = spec->nsens;
   size_t B = MC_BLOCK;
   size_t doubles =
-      B * (MC_NPARAM + MC_NCOEF + (size_t)MC_NSERIES * ny + MC_NPARAM + MC_MODEL_WORK + ncross);
+      B * (np + M->ncoef + (size_t)M->nseries * ny + np + (size_t)M->work(ny) + ncross);
   if (nsens)
-    doubles += B * (MC_NPARAM + 3 * (size_t)nsens + 1);
-  w->mem = malloc(doubles * sizeof(double) + B * sizeof(int));
+    doubles += B * (np + 3 * (size_t)nsens + 1);
+  w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + B * (size_t)ny);
   if (!w->mem)
     return mc_err_set(e, MC_EFAIL, "out of memory allocating block buffers");
   double *p = w->mem;
-  for (int i = 0; i < MC_NPARAM; i++, p += B)
+  for (int i = 0; i < np; i++, p += B)
     w->in[i] = p;
-  for (int i = 0; i < MC_NCOEF; i++, p += B)
+  for (int i = 0; i < M->ncoef; i++, p += B)
     w->coef[i] = p;
   w->grid = p;
-  p += B * MC_NSERIES * ny;
+  p += B * M->nseries * ny;
   w->scratch = p;
-  p += B * MC_NPARAM;
+  p += B * np;
   w->mwork = p;
-  p += B * MC_MODEL_WORK;
+  p += B * M->work(ny);
   for (int i = 0; i < ncross; i++, p += B)
     w->tau[i] = p;
   if (nsens) {
-    for (int i = 0; i < MC_NPARAM; i++, p += B)
+    for (int i = 0; i < np; i++, p += B)
       w->inB[i] = p;
     w->fA = p;
     w->fB = w->fA + B * nsens;
     w->fX = w->fB + B * nsens;
     w->stau = w->fX + B * nsens;
     p = w->stau + B;
-    for (int i = 0; i < MC_NPARAM; i++) {
+    for (int i = 0; i < np; i++) {
       char name[MC_NAMELEN + 8];
-      snprintf(name, sizeof name, "%s#B", mc_params[i].key);
+      snprintf(name, sizeof name, "%s#B", M->param[i].key);
       w->streamB[i] = mc_rng_stream(name);
     }
   }
   w->year = (int *)p;
+  w->cat = (uint8_t *)(w->year + B);
   return MC_OK;
 }
 
@@ -658,8 +698,8 @@ static int workspace_alloc(workspace *w, int ny, int ncross, int nsens, mc_err *
  * i]: one model evaluation (w's coefficient, grid and work buffers). */
 static void sens_targets(const mc_spec *spec, const mc_stats *st, const mc_model *m,
                          const double *const *in, workspace *w, int n, double *f) {
-  mc_model_prepare(in, n, w->coef);
-  mc_model_grid(m, in, (const double *const *)w->coef, n, w->grid, MC_BLOCK, w->mwork);
+  mc_model_prepare(m, in, n, w->coef);
+  mc_model_grid(m, in, (const double *const *)w->coef, n, w->grid, MC_BLOCK, w->mwork, w->cat);
   for (int t = 0; t < spec->nsens; t++) {
     const mc_sens_target *tg = &spec->sens[t];
     double *ft = f + (size_t)t * MC_BLOCK;
@@ -685,7 +725,7 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
                        workspace *w, uint64_t b, int n) {
   int T = st->nsens, k = st->sens_k, nsum = MC_SENS_NSUM(k);
   mc_xsum *acc = st->sens + (size_t)(b % MC_SENS_BATCHES) * T * nsum;
-  mc_sampler_block_streams(smp, w->streamB, MC_NPARAM, b * MC_BLOCK, n, w->inB, w->scratch);
+  mc_sampler_block_streams(smp, w->streamB, st->npar, b * MC_BLOCK, n, w->inB, w->scratch);
   sens_targets(spec, st, m, (const double *const *)w->inB, w, n, w->fB);
   for (int t = 0; t < T; t++) {
     const double *fa = w->fA + (size_t)t * MC_BLOCK, *fb = w->fB + (size_t)t * MC_BLOCK;
@@ -702,10 +742,11 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
   }
   for (int j = 0; j < k; j++) {
     int pj = st->sens_par[j];
-    const double *in[MC_NPARAM];
-    for (int p = 0; p < MC_NPARAM; p++) {
-      int from_b = p == pj || (!spec->configured[p] && mc_params[p].dflt_kind == MC_DEF_FOLLOWS &&
-                               mc_params[p].follows == pj);
+    const double *in[MC_MAXPARAM];
+    const mc_param_info *param = spec->model->param;
+    for (int p = 0; p < st->npar; p++) {
+      int from_b = p == pj || (!spec->configured[p] && param[p].dflt_kind == MC_DEF_FOLLOWS &&
+                               param[p].follows == pj);
       in[p] = from_b ? w->inB[p] : w->in[p];
     }
     sens_targets(spec, st, m, in, w, n, w->fX);
@@ -726,7 +767,7 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
 
 /* Which parameters have a realized distribution worth recording. */
 static int param_recorded(const mc_spec *spec, int p) {
-  return spec->configured[p] || mc_params[p].dflt_kind == MC_DEF_FOLLOWS;
+  return spec->configured[p] || spec->model->param[p].dflt_kind == MC_DEF_FOLLOWS;
 }
 
 MC_CLONES void mc_engine_block_moments(const double *x, int n, double K, double *s1, double *s2) {
@@ -757,7 +798,7 @@ MC_CLONES void mc_engine_block_moments(const double *x, int n, double K, double 
 static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w, int n) {
   for (int i = 0; i < n; i++) {
     int bad = 0;
-    for (int s = 0; s < MC_NSERIES && !bad; s++) {
+    for (int s = 0; s < st->nser && !bad; s++) {
       if (!mc_spec_has_series(spec, s))
         continue;
       for (int y = 0; y < st->ny && !bad; y++)
@@ -766,7 +807,7 @@ static void record_faults(const mc_spec *spec, mc_stats *st, const workspace *w,
     if (!bad)
       continue;
     st->fault_samples++;
-    for (int p = 0; p < MC_NPARAM; p++) {
+    for (int p = 0; p < st->npar; p++) {
       double v = w->in[p][i];
       if (v < st->fault_lo[p])
         st->fault_lo[p] = v;
@@ -840,7 +881,7 @@ static int check_sketch_memory(const mc_spec *spec, const mc_stats *st, const wo
   if (mc_sketch_memory() <= w->sketch_limit)
     return MC_OK;
   int widest = 0;
-  for (int k = 1; k < MC_NSERIES * st->ny; k++)
+  for (int k = 1; k < st->nser * st->ny; k++)
     if (st->series[k].pos.len + st->series[k].neg.len >
         st->series[widest].pos.len + st->series[widest].neg.len)
       widest = k;
@@ -854,8 +895,22 @@ static int check_sketch_memory(const mc_spec *spec, const mc_stats *st, const wo
                     "values that make a series overflow (crossover check shows their ranges), "
                     "shorten the grid, raise outputs.relative_accuracy, or raise "
                     "CROSSOVER_MAX_SKETCH_MB",
-                    w->sketch_limit >> 20, mc_series[widest / st->ny].name,
+                    w->sketch_limit >> 20, spec->model->series[widest / st->ny].name,
                     spec->base_year + widest % st->ny, lo, hi, log2(hi) - log2(lo), 1 << st->mbits);
+}
+
+/* Counts each year's binding constraints of n samples (years after the base
+ * year; a code outside the model's table counts nowhere). */
+static void count_categories(mc_stats *st, const uint8_t *cat, int n) {
+  for (int y = 1; y < st->ny; y++) {
+    const uint8_t *c = cat + (size_t)y * MC_BLOCK;
+    uint32_t tally[MC_MAXCAT] = {0};
+    for (int i = 0; i < n; i++)
+      for (int k = 0; k < st->ncat; k++)
+        tally[k] += c[i] == k;
+    for (int k = 0; k < st->ncat; k++)
+      st->cat_counts[(size_t)k * st->ny + y] += tally[k];
+  }
 }
 
 static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_model *m,
@@ -870,18 +925,20 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
     clock_gettime(CLOCK_MONOTONIC, &clk);
   mc_sampler_block(smp, first, n, w->in, w->scratch);
   phase_mark(opts, MC_PH_SAMPLE, &clk);
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < st->npar; p++)
     if (param_recorded(spec, p))
       MC_CHECK(mc_sketch_add(&st->param[p], w->in[p], n, e));
   phase_mark(opts, MC_PH_SKETCH, &clk);
-  mc_model_prepare((const double *const *)w->in, n, w->coef);
+  mc_model_prepare(m, (const double *const *)w->in, n, w->coef);
   mc_model_grid(m, (const double *const *)w->in, (const double *const *)w->coef, n, w->grid,
-                MC_BLOCK, w->mwork);
+                MC_BLOCK, w->mwork, w->cat);
+  if (st->ncat)
+    count_categories(st, w->cat, n);
   phase_mark(opts, MC_PH_PROJECT, &clk);
   uint64_t nonfinite_before = 0, nonfinite_after = 0;
-  for (int k = 0; k < MC_NSERIES * ny; k++)
+  for (int k = 0; k < st->nser * ny; k++)
     nonfinite_before += st->series[k].nonfinite;
-  for (int s = 0; s < MC_NSERIES; s++) {
+  for (int s = 0; s < st->nser; s++) {
     if (!mc_spec_has_series(spec, s))
       continue;
     for (int y = 0; y < ny; y++) {
@@ -894,7 +951,7 @@ static int process_block(const mc_spec *spec, const mc_sampler *smp, const mc_mo
       mc_xsum_add(&st->sum2[k], s2);
     }
   }
-  for (int k = 0; k < MC_NSERIES * ny; k++)
+  for (int k = 0; k < st->nser * ny; k++)
     nonfinite_after += st->series[k].nonfinite;
   MC_CHECK(check_sketch_memory(spec, st, w, e));
   phase_mark(opts, MC_PH_SKETCH, &clk);
@@ -1023,7 +1080,7 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
   }
   rc = mc_sampler_init(&smp, spec, e);
   if (rc == MC_OK)
-    rc = workspace_alloc(&w, st->ny, spec->ncross, spec->nsens, e);
+    rc = workspace_alloc(&w, spec, st->ny, e);
   w.sketch_limit = (size_t)MC_SKETCH_LIMIT_MB << 20;
   if (getenv("CROSSOVER_MAX_SKETCH_MB") && atol(getenv("CROSSOVER_MAX_SKETCH_MB")) > 0)
     w.sketch_limit = (size_t)atol(getenv("CROSSOVER_MAX_SKETCH_MB")) << 20;

@@ -37,31 +37,36 @@
 
 /* The complete state of a (partial) run. Owns all its arrays. */
 typedef struct mc_stats {
-  int ny;           /* grid years */
-  int ncross;       /* crossovers */
-  int mbits;        /* sketch mantissa bits */
-  uint64_t samples; /* n of the job */
-  uint64_t nblocks; /* ceil(n / MC_BLOCK) */
-  uint8_t *done;    /* bitmap over blocks: bit b of done[b/8] */
+  const mc_model_type *model; /* the job's model: its parameter and series counts */
+  int npar, nser;             /* model->nparam, model->nseries */
+  int ny;                     /* grid years */
+  int ncross;                 /* crossovers */
+  int mbits;                  /* sketch mantissa bits */
+  uint64_t samples;           /* n of the job */
+  uint64_t nblocks;           /* ceil(n / MC_BLOCK) */
+  uint8_t *done;              /* bitmap over blocks: bit b of done[b/8] */
 
-  mc_sketch *series; /* [MC_NSERIES * ny], index s*ny + y */
-  mc_xsum *sum1;     /* [MC_NSERIES * ny] sums of (x - shift) over finite x */
-  mc_xsum *sum2;     /* [MC_NSERIES * ny] sums of (x - shift)^2 */
-  double *shift;     /* [MC_NSERIES * ny] the series at the parameters' medians */
-  mc_sketch param[MC_NPARAM];
+  mc_sketch *series; /* [nser * ny], index s*ny + y */
+  mc_xsum *sum1;     /* [nser * ny] sums of (x - shift) over finite x */
+  mc_xsum *sum2;     /* [nser * ny] sums of (x - shift)^2 */
+  double *shift;     /* [nser * ny] the series at the parameters' medians */
+  mc_sketch param[MC_MAXPARAM];
 
   /* Samples with a non-finite value (overflow to infinity, or NaN) in any
    * series and year, and per parameter the least and greatest input among
    * them (+inf and -inf while there are none): exact, so merged and reduced
    * with sums, minima and maxima in any order. */
   uint64_t fault_samples;
-  double fault_lo[MC_NPARAM], fault_hi[MC_NPARAM];
+  double fault_lo[MC_MAXPARAM], fault_hi[MC_MAXPARAM];
 
   uint64_t *year_counts; /* [ncross * ny] */
   uint64_t *never;       /* [ncross] */
   int64_t ntau;          /* bins of each crossing-time histogram */
   uint64_t *tau_hist;    /* [ncross * ntau] */
   uint8_t *tau_hot;      /* byte counters of the block loop, carried into tau_hist (fold_tau) */
+
+  int ncat;             /* the model's binding constraints (0: none) */
+  uint64_t *cat_counts; /* [ncat * ny]: samples whose binding constraint in year y is c */
 
   /* sampling.stop_when: the run stopped after blocks [0, stop_blocks) had
    * every crossover probability's standard error below the target; 0 while
@@ -70,7 +75,7 @@ typedef struct mc_stats {
 
   int nsens;                     /* sensitivity targets (spec->nsens) */
   int sens_k;                    /* analysed parameters */
-  int sens_par[MC_NPARAM];       /* their ids (mc_spec_sens_params) */
+  int sens_par[MC_MAXPARAM];     /* their ids (mc_spec_sens_params) */
   double sens_shift[MC_MAXSENS]; /* K per target: its value at the parameters' medians */
   mc_xsum *sens; /* [MC_SENS_BATCHES * nsens * MC_SENS_NSUM(sens_k)], (g * nsens + t) * nsum + q */
 } mc_stats;
@@ -116,6 +121,10 @@ double mc_stats_param_percentile(const mc_stats *st, int param, double p);
 /* Quantile p of the crossing time tau (years since the base year, censored
  * samples counted as +inf); NaN where it falls on a censored sample. */
 double mc_stats_time_quantile(const mc_stats *st, int cross, double p);
+
+/* The bound on the error of a reported crossing time (years): half a bin of
+ * the crossing-time histogram plus the model's own search error. */
+double mc_engine_time_accuracy(const mc_spec *spec);
 
 /* Standard error of mc_stats_series_percentile for n independent samples:
  * half the spread between the order statistics sqrt(p (1 - p) n) ranks

@@ -1,87 +1,67 @@
-/* The projection core (MODEL.md "Equations", "Output series", "Crossovers").
+/* Projection models: the table of models a job may name (`model:`) and the
+ * generic entry points the engine calls on a block of samples.
  *
- * Pure: arrays in, arrays out; no allocation, I/O or MPI. Works on a block of
- * n <= MC_BLOCK samples in structure-of-arrays form. */
+ * A model is an mc_model_type (engine/mc_spec.h): its parameter table, series
+ * table, default crossovers, binding constraints and kernel in one file
+ * (engine/mc_demand.c, engine/mc_capacity.c). The kernel is pure: arrays in,
+ * arrays out, no allocation, I/O or MPI; it works on a block of n <= MC_BLOCK
+ * samples in structure-of-arrays form:
+ *   in[p][i]      the value of parameter p (the model's table order) for
+ *                 sample i, every default filled in (mc_sampler_block);
+ *   coef[c][i]    per-sample coefficients that prepare derives from in;
+ *   grid[(s * ny + y) * stride + i]  series s at grid year y;
+ *   cat[y * stride + i]  the binding constraint of year y >= 1 (an index
+ *                 into the model's cat table; models with ncat = 0 leave it);
+ *   year[i], tau[i]  a crossover's first grid year with lhs >= rhs (-1 when
+ *                 none) and its crossing time in years since the base year
+ *                 (+inf when censored). */
 #ifndef MC_MODEL_H
 #define MC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "mc_spec.h"
 
 #define MC_SECONDS_PER_YEAR 31557600.0
 #define MC_J_PER_TWH        3.6e15
 
-/* Per-sample coefficients derived once per block from the inputs. Growth of
- * X in log space is ln X(t) = LN + S t + C (1 - exp(-K t)) with, for a finite
- * half-life and g != g_inf, S = ln g_inf, K = ln 2 / h, C = (ln g - ln g_inf)
- * / K, and otherwise S = ln g, C = K = 0. Q = exp(-K). */
-enum mc_coef_id {
-  MC_C_LNT0,
-  MC_C_ST,
-  MC_C_CT,
-  MC_C_KT,
-  MC_C_QT, /* training */
-  MC_C_LNI0,
-  MC_C_SI,
-  MC_C_CI,
-  MC_C_KI,
-  MC_C_QI, /* inference */
-  MC_C_FT,
-  MC_C_FI,   /* f / uT, f / uI */
-  MC_C_LNU,  /* ln uT - ln uI */
-  MC_C_QT12, /* exp(-KT / 12): one scan step */
-  MC_C_QI12, /* exp(-KI / 12) */
-  MC_C_IGE,  /* 1 / gE */
-  MC_NCOEF
+/* A model bound to one job: what its kernel needs of the spec. Plain data. */
+struct mc_model {
+  const mc_model_type *type;
+  int ny;      /* grid years */
+  int has_cap; /* model demand: a power cap is configured */
+  int policy;  /* model demand: enum mc_policy */
 };
-
-/* Scratch doubles per sample that mc_model_grid needs. */
-#define MC_MODEL_WORK 5
-
-typedef struct mc_model {
-  int ny; /* grid years */
-  int has_cap;
-  int policy; /* enum mc_policy */
-} mc_model;
 
 void mc_model_init(mc_model *m, const mc_spec *spec);
 
-/* Derives the growth coefficients: in[p][i] for every parameter (defaults
- * filled in), coef[c][i] out. A half-life of +inf gives k = 0 (no slowdown). */
-void mc_model_prepare(const double *const *in, int n, double *const *coef);
+/* The kernel's entry points (see the file comment). prepare fills
+ * type->ncoef rows of coef; grid needs type->work(ny) * n doubles of work. */
+static inline void mc_model_prepare(const mc_model *m, const double *const *in, int n,
+                                    double *const *coef) {
+  m->type->prepare(m, in, n, coef);
+}
+static inline void mc_model_grid(const mc_model *m, const double *const *in,
+                                 const double *const *coef, int n, double *grid, int stride,
+                                 double *work, uint8_t *cat) {
+  m->type->grid(m, in, coef, n, grid, stride, work, cat);
+}
+static inline void mc_model_crossover(const mc_model *m, const double *const *in,
+                                      const double *const *coef, int n, int lhs, int rhs,
+                                      const double *grid, int stride, int *year, double *tau) {
+  m->type->crossover(m, in, coef, n, lhs, rhs, grid, stride, year, tau);
+}
 
-/* All series of MODEL.md at real time t (years since the base year) for n
- * samples: out[s][i]. power_shortfall is 0 without a cap. */
-void mc_model_eval(const mc_model *m, const double *const *in, const double *const *coef, int n,
-                   double t, double *const *out);
+/* The models, in the order `crossover --help` lists them. */
+extern const mc_model_type mc_model_demand, mc_model_capacity;
+extern const mc_model_type *const mc_models[];
+#define MC_NMODELS 1
 
-/* All series at every grid year: grid[(s * ny + y) * stride + i]. Vectorized
- * over samples; powers of the annual multipliers by recurrence, unit
- * conversions by multiplication (each within a few ulp of the equations as
- * written; the crossing search in real time evaluates them directly). Without
- * a cap the power_shortfall rows are left as they were (that series does not
- * exist then). work holds MC_MODEL_WORK * n doubles. */
-void mc_model_grid(const mc_model *m, const double *const *in, const double *const *coef, int n,
-                   double *grid, int stride, double *work);
+/* The model of a name, or NULL. */
+const mc_model_type *mc_model_find(const char *name);
 
-/* One crossover (lhs, rhs series) for n samples, given the grid from
- * mc_model_grid: year[i] = index of the first grid year with lhs >= rhs, or -1
- * (never); tau[i] = first real t in [0, ny-1] with lhs(t) >= rhs(t), scanned
- * at 1/12 yr and bisected to under 1e-3 yr (the upper end of the final
- * bracket), or +inf when censored.
- *
- * For the default pairs (inference vs training compute or energy) without a
- * cap or under the proportional policy, lhs/rhs depends on the growth terms
- * alone, ln(lhs/rhs) = +-(ln I - ln T + c); each year [a, a+1] whose upper
- * bound of that (each term is monotone in t) is below zero holds no scan
- * point with lhs >= rhs and is skipped. Other pairs scan every point. A grid
- * year with lhs >= rhs bounds the scan: if rounding hides the bracket up to
- * it, tau is that year. */
-void mc_model_crossover(const mc_model *m, const double *const *in, const double *const *coef,
-                        int n, int lhs, int rhs, const double *grid, int stride, int *year,
-                        double *tau);
-
-/* Scan step and bisection count of the crossing-time search. */
-#define MC_SCAN_PER_YEAR 12
-#define MC_BISECT_STEPS  8
+/* The valid model names, comma separated, into buf. */
+void mc_model_list(char *buf, size_t len);
 
 #endif

@@ -311,7 +311,7 @@ static void normal_scores(const mc_sampler *s, double *x, int n, double *tmp) {
 void mc_sampler_free(mc_sampler *s) {
   free(s->ztable);
   s->ztable = NULL;
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < MC_MAXPARAM; p++) {
     free(s->table[p]);
     s->table[p] = NULL;
   }
@@ -322,8 +322,9 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   s->spec = spec;
   mc_design_init(&s->design, spec->method, spec->seed, spec->samples);
   s->ztable = build_ztable();
-  for (int p = 0; p < MC_NPARAM; p++) {
-    s->stream[p] = mc_rng_stream(mc_params[p].key);
+  const mc_param_info *param = spec->model->param;
+  for (int p = 0; p < spec->model->nparam; p++) {
+    s->stream[p] = mc_rng_stream(param[p].key);
     const mc_dist *d = &spec->dist[p];
     int untrunc = d->lo == -INFINITY && d->hi == INFINITY;
     if (!spec->configured[p] || mc_dist_is_constant(d))
@@ -341,8 +342,8 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   }
   if (spec->ncorr == 0)
     return MC_OK;
-  int slot[MC_NPARAM];
-  for (int p = 0; p < MC_NPARAM; p++)
+  int slot[MC_MAXPARAM];
+  for (int p = 0; p < spec->model->nparam; p++)
     slot[p] = -1;
   for (int c = 0; c < spec->ncorr; c++) {
     int ab[2] = {spec->corr[c].a, spec->corr[c].b};
@@ -356,7 +357,7 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   double rho[MC_COPULA_MAXDIM * MC_COPULA_MAXDIM];
   const char *names[MC_COPULA_MAXDIM];
   for (int i = 0; i < d; i++) {
-    names[i] = mc_params[s->corr_par[i]].key;
+    names[i] = param[s->corr_par[i]].key;
     for (int j = 0; j < d; j++)
       rho[i * d + j] = i == j ? 1.0 : 0.0;
   }
@@ -390,10 +391,11 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
                                                     int dim_offset, uint64_t first, int n,
                                                     double *const *out, double *scratch) {
   const mc_spec *spec = s->spec;
-  int in_copula[MC_NPARAM] = {0};
+  int np = spec->model->nparam;
+  int in_copula[MC_MAXPARAM] = {0};
   for (int j = 0; j < s->ncorr_par; j++)
     in_copula[s->corr_par[j]] = 1;
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < np; p++) {
     if (!spec->configured[p])
       continue;
     double *x = out[p];
@@ -445,10 +447,10 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
       memcpy(out[s->corr_par[j]], z[j], sizeof(double) * (size_t)n);
     }
   }
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < np; p++) {
     if (spec->configured[p])
       continue;
-    const mc_param_info *pi = &mc_params[p];
+    const mc_param_info *pi = &spec->model->param[p];
     if (pi->dflt_kind == MC_DEF_FOLLOWS) {
       memcpy(out[p], out[pi->follows], (size_t)n * sizeof(double));
     } else {

@@ -47,14 +47,14 @@ enum mc_sample_kind {
  * its tables: free with mc_sampler_free. */
 typedef struct mc_sampler {
   const mc_spec *spec;
-  mc_design design;           /* where the uniforms come from (sampling.method) */
-  uint64_t stream[MC_NPARAM]; /* mc_rng_stream of each parameter's key */
-  int kind[MC_NPARAM];
-  double *table[MC_NPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
-  double *ztable;           /* normal scores Phi^-1 and slopes at k / MC_QTABLE_N (NULL: exact) */
-  double tlo[MC_NPARAM], tmass[MC_NPARAM]; /* MC_SK_T*: F(lo) and F(hi) - F(lo) */
-  int ncorr_par;                           /* parameters in the copula */
-  int corr_par[MC_NPARAM];                 /* their ids */
+  mc_design design;             /* where the uniforms come from (sampling.method) */
+  uint64_t stream[MC_MAXPARAM]; /* mc_rng_stream of each parameter's key */
+  int kind[MC_MAXPARAM];
+  double *table[MC_MAXPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
+  double *ztable;             /* normal scores Phi^-1 and slopes at k / MC_QTABLE_N (NULL: exact) */
+  double tlo[MC_MAXPARAM], tmass[MC_MAXPARAM]; /* MC_SK_T*: F(lo) and F(hi) - F(lo) */
+  int ncorr_par;                               /* parameters in the copula */
+  int corr_par[MC_MAXPARAM];                   /* their ids */
   mc_copula copula;
 } mc_sampler;
 
@@ -73,13 +73,13 @@ void mc_sampler_free(mc_sampler *s);
 /* Fills out[p][i] for the samples first .. first+n-1 (n <= MC_BLOCK) with every
  * parameter's value from the uniforms of the job's design (mc_design.h),
  * defaults resolved (a followed parameter copies, an absent
- * one is NaN). scratch holds at least MC_NPARAM * n doubles. Pure. */
+ * one is NaN). scratch holds at least nparam * n doubles. Pure. */
 void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
                       double *scratch);
 
 /* As mc_sampler_block with other streams for the parameters' uniforms and
  * Sobol' dimensions dim_offset + p + 1 (the sensitivity design's second
- * matrix, engine/mc_engine.c: streams of "KEY#B", dim_offset MC_NPARAM). */
+ * matrix, engine/mc_engine.c: streams of "KEY#B", dim_offset nparam). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
                               uint64_t first, int n, double *const *out, double *scratch);
 

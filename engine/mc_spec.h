@@ -1,35 +1,17 @@
-/* The resolved job: what the engine computes (MODEL.md), independent of how
- * it was written. io/ fills it from a job file; tests fill it directly.
+/* The resolved job: what the engine computes (docs/model.md), independent of
+ * how it was written. io/ fills it from a job file; tests fill it directly.
  *
- * The tables of parameters (mc_params) and output series (mc_series) are the
- * names of MODEL.md, the single place they are spelled. */
+ * A job names its projection model (spec->model, an mc_model_type): the
+ * model's table of parameters, its table of output series, its default
+ * crossovers, its binding constraints and its kernel, declared together in
+ * the model's own file (engine/mc_demand.c, engine/mc_capacity.c). Everything
+ * above the engine takes its lists from that table. */
 #ifndef MC_SPEC_H
 #define MC_SPEC_H
 
 #include <stdint.h>
 
 #include "mc_dist.h"
-
-enum mc_param_id {
-  MC_P_T0,     /* training.compute */
-  MC_P_GT,     /* training.growth */
-  MC_P_GT_INF, /* training.growth_longrun */
-  MC_P_HT,     /* training.growth_halflife */
-  MC_P_I0,     /* inference.compute */
-  MC_P_GI,     /* inference.growth */
-  MC_P_GI_INF, /* inference.growth_longrun */
-  MC_P_HI,     /* inference.growth_halflife */
-  MC_P_E0,     /* hardware.efficiency */
-  MC_P_GE,     /* hardware.efficiency_growth */
-  MC_P_F,      /* hardware.power_factor */
-  MC_P_UT,     /* training.utilization */
-  MC_P_UI,     /* inference.utilization */
-  MC_P_P0,     /* datacenter.pue */
-  MC_P_DP,     /* datacenter.pue_trend */
-  MC_P_W0,     /* power.capacity */
-  MC_P_GW,     /* power.capacity_growth */
-  MC_NPARAM
-};
 
 /* How an unconfigured parameter is filled. */
 enum mc_param_default {
@@ -52,34 +34,71 @@ typedef struct mc_param_info {
   int follows;
 } mc_param_info;
 
-extern const mc_param_info mc_params[MC_NPARAM];
-
-/* Index of a parameter key, or -1. */
-int mc_param_find(const char *key);
-
-enum mc_series_id {
-  MC_S_TRAINING_COMPUTE,
-  MC_S_INFERENCE_COMPUTE,
-  MC_S_TOTAL_COMPUTE,
-  MC_S_INFERENCE_SHARE,
-  MC_S_TRAINING_ENERGY,
-  MC_S_INFERENCE_ENERGY,
-  MC_S_TOTAL_ENERGY,
-  MC_S_POWER,
-  MC_S_POWER_SHORTFALL, /* only with a power cap */
-  MC_NSERIES
-};
+/* mc_series_info.flags */
+#define MC_SERIES_NOLOG 1 /* zero in many samples: no natural log, not a sensitivity target */
 
 typedef struct mc_series_info {
   const char *name;
-  const char *unit;
-  const char *meaning;
+  const char *unit;    /* as a person reads it, e.g. "FLOP/yr" */
+  const char *meaning; /* one line */
+  int flags;           /* MC_SERIES_* */
+  const char *needs;   /* NULL, or what a job needs to produce it (mc_model_type.has_series) */
 } mc_series_info;
 
-extern const mc_series_info mc_series[MC_NSERIES];
+/* Capacities of the per-model tables. */
+#define MC_MAXPARAM  48
+#define MC_MAXSERIES 32
+#define MC_MAXCAT    8
 
-/* Index of a series name, or -1. */
-int mc_series_find(const char *name);
+/* A default crossover of a model: series indices into its series table. */
+typedef struct mc_cross_default {
+  const char *name;
+  int lhs, rhs;
+} mc_cross_default;
+
+/* A fan chart `crossover plot` draws by default: series of one unit. */
+typedef struct mc_chart_info {
+  const char *suffix; /* output file suffix, e.g. "compute" */
+  const char *title;  /* e.g. "AI compute executed per year" */
+  const char *ylabel; /* e.g. "Compute (FLOP/yr)" */
+  const char *series; /* the series names, space separated */
+  int on_request;     /* 1: drawn only when --series names its series */
+} mc_chart_info;
+
+typedef struct mc_spec mc_spec;
+typedef struct mc_model mc_model; /* a model bound to one job (mc_model.h) */
+
+/* A projection model (a const table entry, as gsl_rng_type): what it reads,
+ * what it writes, and its kernel. The kernel is pure (mc_model.h states the
+ * contract of each entry point). */
+typedef struct mc_model_type {
+  const char *name;    /* `model:` in job files */
+  const char *summary; /* one line */
+  int nparam;
+  const mc_param_info *param;
+  int nseries;
+  const mc_series_info *series;
+  int ncross;
+  const mc_cross_default *cross;
+  int ncat;               /* binding constraints counted per year after the base year */
+  const char *const *cat; /* their names */
+  int ncharts;            /* the default fan charts of `crossover plot` */
+  const mc_chart_info *charts;
+  int ncoef;                   /* per-sample coefficient rows of prepare */
+  int (*work)(int ny);         /* per-sample scratch doubles of grid */
+  double tau_error;            /* bound on the crossing-time search's own error, years */
+  void (*resolve)(mc_spec *s); /* model-specific resolution after defaults; may be NULL */
+  int (*has_series)(const mc_spec *s, int series); /* NULL: every series */
+  void (*prepare)(const mc_model *m, const double *const *in, int n, double *const *coef);
+  void (*grid)(const mc_model *m, const double *const *in, const double *const *coef, int n,
+               double *grid, int stride, double *work, uint8_t *cat);
+  void (*crossover)(const mc_model *m, const double *const *in, const double *const *coef, int n,
+                    int lhs, int rhs, const double *grid, int stride, int *year, double *tau);
+} mc_model_type;
+
+/* Index of a parameter key or a series name in a model's table, or -1. */
+int mc_param_find(const mc_model_type *m, const char *key);
+int mc_series_find(const mc_model_type *m, const char *name);
 
 enum mc_policy { MC_POLICY_PROPORTIONAL, MC_POLICY_INFERENCE_FIRST, MC_POLICY_TRAINING_FIRST };
 extern const char *const mc_policy_names[3];
@@ -95,7 +114,7 @@ extern const char *const mc_method_names[3];
 
 typedef struct mc_crossover_spec {
   char name[MC_NAMELEN];
-  int lhs, rhs; /* enum mc_series_id */
+  int lhs, rhs; /* indices into the model's series table */
 } mc_crossover_spec;
 
 /* A sensitivity target (`sensitivity.targets`): the natural log of a series
@@ -107,30 +126,31 @@ enum mc_sens_kind { MC_SENS_SERIES, MC_SENS_CROSSOVER };
 typedef struct mc_sens_target {
   char name[96]; /* canonical: "training_compute@2035", "crossover.compute" */
   int kind;      /* enum mc_sens_kind */
-  int id;        /* series id, or index into mc_spec.cross */
+  int id;        /* series index, or index into mc_spec.cross */
   int year;      /* grid-year index (series targets) */
 } mc_sens_target;
 
 typedef struct mc_correlation {
-  int a, b;   /* enum mc_param_id */
+  int a, b;   /* parameter indices */
   double rho; /* Spearman target */
 } mc_correlation;
 
-typedef struct mc_spec {
+struct mc_spec {
+  const mc_model_type *model;
   char scenario[128];
   int base_year, horizon_year;
   uint64_t samples;
   uint64_t seed;
   int method; /* enum mc_method */
 
-  int configured[MC_NPARAM]; /* 1 when the job sets the parameter */
-  mc_dist dist[MC_NPARAM];   /* valid where configured */
+  int configured[MC_MAXPARAM]; /* 1 when the job sets the parameter (model's table order) */
+  mc_dist dist[MC_MAXPARAM];   /* valid where configured */
 
   int ncorr;
   mc_correlation corr[MC_MAXCORR];
 
-  int has_cap; /* power.capacity configured */
-  int policy;  /* enum mc_policy */
+  int has_cap; /* model demand: power.capacity configured */
+  int policy;  /* model demand: enum mc_policy */
 
   int npct;
   double pct[MC_MAXPCT]; /* percent, ascending, in (0, 100) */
@@ -145,17 +165,23 @@ typedef struct mc_spec {
 
   int nsens; /* sensitivity targets; 0: no sensitivity analysis */
   mc_sens_target sens[MC_MAXSENS];
-} mc_spec;
+};
 
-/* Fills s with the defaults of INTERFACE.md (no parameters configured). */
-void mc_spec_defaults(mc_spec *s);
+/* Fills s with the defaults of a job of model m (no parameters configured,
+ * the model's default crossovers). */
+void mc_spec_defaults(mc_spec *s, const mc_model_type *m);
 
 /* Number of grid years, horizon - base + 1. */
 static inline int mc_spec_nyears(const mc_spec *s) { return s->horizon_year - s->base_year + 1; }
 
-/* 1 when the series is produced by this job (power_shortfall needs a cap). */
+/* The job's parameter and series counts (its model's). */
+static inline int mc_spec_nparam(const mc_spec *s) { return s->model->nparam; }
+static inline int mc_spec_nseries(const mc_spec *s) { return s->model->nseries; }
+
+/* 1 when the series is produced by this job (model demand's power_shortfall
+ * needs a cap). */
 static inline int mc_spec_has_series(const mc_spec *s, int series) {
-  return series != MC_S_POWER_SHORTFALL || s->has_cap;
+  return !s->model->has_series || s->model->has_series(s, series);
 }
 
 /* Fills an unconfigured parameter's distribution from its default
@@ -164,7 +190,7 @@ static inline int mc_spec_has_series(const mc_spec *s, int series) {
 void mc_spec_resolve_defaults(mc_spec *s);
 
 /* The parameters a sensitivity analysis varies: every configured parameter
- * whose distribution is not a constant, in mc_params order, into par[].
+ * whose distribution is not a constant, in the model's table order, into par[].
  * Returns their count k. */
 int mc_spec_sens_params(const mc_spec *s, int *par);
 

@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   double sink = 0;
   uint64_t n = mc_stats_done_samples(st);
   static const double ps[] = {0, 5, 50, 95, 100};
-  for (int s = 0; s < MC_NSERIES; s++) {
+  for (int s = 0; s < st->nser; s++) {
     if (!mc_spec_has_series(&job.spec, s))
       continue;
     for (int y = 0; y < st->ny; y++) {
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       sink += mc_stats_series_mean(st, s, y) + mc_stats_series_std(st, s, y);
     }
   }
-  for (int p = 0; p < MC_NPARAM; p++)
+  for (int p = 0; p < st->npar; p++)
     for (size_t q = 0; q < sizeof ps / sizeof ps[0]; q++)
       sink += mc_stats_param_percentile(st, p, ps[q]);
   for (int c = 0; c < st->ncross; c++)

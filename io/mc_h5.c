@@ -52,7 +52,7 @@ static const char *h5_reason(void) {
   } while (0)
 
 int mc_h5_param_recorded(const mc_spec *spec, int p) {
-  return spec->configured[p] || mc_params[p].dflt_kind == MC_DEF_FOLLOWS;
+  return spec->configured[p] || spec->model->param[p].dflt_kind == MC_DEF_FOLLOWS;
 }
 
 static void quiet_hdf5(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -276,7 +276,7 @@ static void iso_now(char *buf, size_t len) {
 /* ---- the state group -------------------------------------------------------- */
 
 static mc_sketch *sketch_at(mc_stats *st, int k) {
-  int ns = MC_NSERIES * st->ny;
+  int ns = st->nser * st->ny;
   return k < ns ? &st->series[k] : &st->param[k - ns];
 }
 
@@ -352,7 +352,7 @@ static uint64_t ext_checksum(uint64_t h, const state_ext *x) {
 /* Packs st's extension. */
 static int ext_pack(mc_stats *st, state_ext *x, const char *path, mc_err *e) {
   int rc = MC_OK;
-  int x0 = 2 * MC_NSERIES * st->ny;
+  int x0 = 2 * st->nser * st->ny;
   x->present = 1;
   x->stop_blocks = st->stop_blocks;
   x->sens_batches = MC_SENS_BATCHES;
@@ -395,7 +395,7 @@ static int ext_read(hid_t g, const mc_spec *spec, state_ext *x, const char *path
   int rc = MC_OK;
   if (H5Lexists(g, "sensitivity_xsum", H5P_DEFAULT) <= 0)
     return MC_OK;
-  int par[MC_NPARAM];
+  int par[MC_MAXPARAM];
   int want_k = mc_spec_sens_params(spec, par);
   x->present = 1;
   MC_CHECK(read_attr_num(g, "stop_blocks", H5T_NATIVE_UINT64, &x->stop_blocks, path, e));
@@ -425,7 +425,7 @@ static int ext_unpack(mc_stats *st, const state_ext *x, const char *path, mc_err
   int rc = MC_OK;
   if (!x->present)
     return MC_OK;
-  int x0 = 2 * MC_NSERIES * st->ny;
+  int x0 = 2 * st->nser * st->ny;
   if ((size_t)(mc_stats_nxsum(st) - x0) != x->nx)
     MC_FAIL(e, MC_EINPUT, "%s: the state's sensitivity sums do not match its job (damaged file?)",
             path);
@@ -446,7 +446,7 @@ cleanup:
 
 /* ---- samples whose projection was not finite (issue 8) ----------------------- */
 
-/* /state attribute fault_samples and dataset fault_range [MC_NPARAM, 2]
+/* /state attribute fault_samples and dataset fault_range [nparam, 2]
  * (docs/results-format.md): the samples with a non-finite value in any series
  * and year, and per parameter the least and greatest input among them
  * (+inf, -inf while there are none). A file written before them reads as
@@ -454,21 +454,23 @@ cleanup:
 typedef struct state_faults {
   int present;
   uint64_t samples;
-  double range[2 * MC_NPARAM]; /* lo, hi per parameter */
+  int npar;
+  double range[2 * MC_MAXPARAM]; /* lo, hi per parameter */
 } state_faults;
 
 static uint64_t faults_checksum(uint64_t h, const state_faults *f) {
   if (!f->present)
     return h;
   fnv_bytes(&h, &f->samples, sizeof f->samples);
-  fnv_bytes(&h, f->range, sizeof f->range);
+  fnv_bytes(&h, f->range, sizeof *f->range * 2 * (size_t)f->npar);
   return h;
 }
 
 static void faults_pack(const mc_stats *st, state_faults *f) {
   f->present = 1;
   f->samples = st->fault_samples;
-  for (int p = 0; p < MC_NPARAM; p++) {
+  f->npar = st->npar;
+  for (int p = 0; p < st->npar; p++) {
     f->range[2 * p] = st->fault_lo[p];
     f->range[2 * p + 1] = st->fault_hi[p];
   }
@@ -476,21 +478,23 @@ static void faults_pack(const mc_stats *st, state_faults *f) {
 
 static int faults_write(hid_t g, const state_faults *f, const char *path, mc_err *e) {
   int rc = MC_OK;
-  hsize_t d2[2] = {MC_NPARAM, 2};
+  hsize_t d2[2] = {(hsize_t)f->npar, 2};
   MC_CHECK(attr_u64(g, "fault_samples", f->samples, path, e));
   MC_CHECK(dset(g, "fault_range", H5T_NATIVE_DOUBLE, 2, d2, f->range, NULL, path, e));
 cleanup:
   return rc;
 }
 
-static int faults_read(hid_t g, state_faults *f, const char *path, mc_err *e) {
+static int faults_read(hid_t g, int npar, state_faults *f, const char *path, mc_err *e) {
   int rc = MC_OK;
   memset(f, 0, sizeof *f);
+  f->npar = npar;
   if (H5Lexists(g, "fault_range", H5P_DEFAULT) <= 0)
     return MC_OK;
   f->present = 1;
   MC_CHECK(read_attr_num(g, "fault_samples", H5T_NATIVE_UINT64, &f->samples, path, e));
-  MC_CHECK(read_ds(g, "fault_range", H5T_NATIVE_DOUBLE, 2 * MC_NPARAM, f->range, NULL, path, e));
+  MC_CHECK(
+      read_ds(g, "fault_range", H5T_NATIVE_DOUBLE, 2 * (hsize_t)npar, f->range, NULL, path, e));
 cleanup:
   return rc;
 }
@@ -501,7 +505,7 @@ static int faults_unpack(mc_stats *st, const state_faults *f, uint64_t n, const 
   if (!f->present)
     return MC_OK;
   uint64_t most = 0;
-  for (int k = 0; k < MC_NSERIES * st->ny; k++)
+  for (int k = 0; k < st->nser * st->ny; k++)
     if (st->series[k].nonfinite > most)
       most = st->series[k].nonfinite;
   if (f->samples > n || f->samples < most)
@@ -511,7 +515,7 @@ static int faults_unpack(mc_stats *st, const state_faults *f, uint64_t n, const 
                       "(%llu) (damaged file?)",
                       path, (unsigned long long)f->samples, (unsigned long long)most,
                       (unsigned long long)n);
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < st->npar; p++) {
     double lo = f->range[2 * p], hi = f->range[2 * p + 1];
     if (isnan(lo) || isnan(hi) || (lo > hi && !(lo == INFINITY && hi == -INFINITY)) ||
         (f->samples == 0 && lo <= hi))
@@ -531,8 +535,8 @@ static int write_state(hid_t file, const mc_job *job, const mc_stats *cst, const
   hid_t g = -1;
   state_ext ext;
   memset(&ext, 0, sizeof ext);
-  int nsk = MC_NSERIES * st->ny + MC_NPARAM;
-  int nser = MC_NSERIES * st->ny;
+  int nsk = mc_stats_nsketch(st);
+  int nser = st->nser * st->ny;
   int64_t *lohi = malloc(sizeof(int64_t) * 4 * nsk);
   uint64_t *zn = malloc(sizeof(uint64_t) * 2 * nsk);
   int64_t *xs = malloc(sizeof(int64_t) * 2 * nser * MC_XSUM_PACKED);
@@ -656,10 +660,10 @@ static int write_sensitivity(hid_t f, const mc_spec *spec, const mc_stats *st, c
                              mc_err *e) {
   int rc = MC_OK, k = st->sens_k;
   hid_t g = -1, tg = -1, dpar = -1, dbound = -1, d = -1;
-  const char *names[MC_NPARAM];
-  double v[4][2 * MC_NPARAM];
+  const char *names[MC_MAXPARAM];
+  double v[4][2 * MC_MAXPARAM];
   for (int j = 0; j < k; j++)
-    names[j] = mc_params[st->sens_par[j]].key;
+    names[j] = spec->model->param[st->sens_par[j]].key;
   H5ID(g, H5Gcreate2(f, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   MC_CHECK(attr_str(g, "method", "sobol", path, e));
   MC_CHECK(attr_i32(g, "batches", MC_SENS_BATCHES, path, e));
@@ -782,6 +786,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
                 mc_err *e) {
   int rc = MC_OK;
   const mc_spec *spec = &job->spec;
+  const mc_model_type *M = spec->model;
   hid_t f = -1, dyear = -1, dpct = -1, g = -1, sg = -1, d = -1, fapl = -1;
   int ny = st->ny, nq = spec->npct, in_memory = !(meta && meta->append);
   double *buf = malloc(sizeof(double) * (size_t)ny * (nq + 1) + sizeof(double) * 2 * ny);
@@ -830,17 +835,17 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   H5C(H5DSset_scale(dpct, "percentile"));
 
   H5ID(g, H5Gcreate2(f, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (int s = 0; s < MC_NSERIES; s++) {
+  for (int s = 0; s < M->nseries; s++) {
     if (!mc_spec_has_series(spec, s))
       continue;
-    H5ID(sg, H5Gcreate2(g, mc_series[s].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5ID(sg, H5Gcreate2(g, M->series[s].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (int y = 0; y < ny; y++)
       mc_stats_series_percentiles(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
     hsize_t dims[2] = {(hsize_t)ny, (hsize_t)nq};
     MC_CHECK(dset(sg, "percentiles", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
     H5C(H5DSattach_scale(d, dyear, 0));
     H5C(H5DSattach_scale(d, dpct, 1));
-    MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+    MC_CHECK(attr_str(d, "units", M->series[s].unit, path, e));
     MC_CHECK(attr_num(d, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, path, e));
     H5Dclose(d);
     d = -1;
@@ -849,7 +854,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     MC_CHECK(dset(sg, "percentiles_se", H5T_NATIVE_DOUBLE, 2, dims, buf, &d, path, e));
     H5C(H5DSattach_scale(d, dyear, 0));
     H5C(H5DSattach_scale(d, dpct, 1));
-    MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+    MC_CHECK(attr_str(d, "units", M->series[s].unit, path, e));
     MC_CHECK(attr_str(d, "method",
                       "order statistics sqrt(p(1-p)n) ranks either side, halved (independent "
                       "samples; an upper estimate for lhs and sobol)",
@@ -862,7 +867,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
         buf[y] = j == 0 ? mc_stats_series_mean(st, s, y) : mc_stats_series_std(st, s, y);
       MC_CHECK(dset1(sg, mom[j], H5T_NATIVE_DOUBLE, ny, buf, &d, path, e));
       H5C(H5DSattach_scale(d, dyear, 0));
-      MC_CHECK(attr_str(d, "units", mc_series[s].unit, path, e));
+      MC_CHECK(attr_str(d, "units", M->series[s].unit, path, e));
       H5Dclose(d);
       d = -1;
     }
@@ -873,8 +878,8 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5C(H5DSattach_scale(d, dyear, 0));
     H5Dclose(d);
     d = -1;
-    MC_CHECK(attr_str(sg, "units", mc_series[s].unit, path, e));
-    MC_CHECK(attr_str(sg, "description", mc_series[s].meaning, path, e));
+    MC_CHECK(attr_str(sg, "units", M->series[s].unit, path, e));
+    MC_CHECK(attr_str(sg, "description", M->series[s].meaning, path, e));
     H5Gclose(sg);
     sg = -1;
   }
@@ -927,8 +932,8 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     MC_CHECK(attr_num(d, "accuracy_years", H5T_NATIVE_DOUBLE, &tacc, path, e));
     H5Dclose(d);
     d = -1;
-    MC_CHECK(attr_str(sg, "lhs", mc_series[spec->cross[c].lhs].name, path, e));
-    MC_CHECK(attr_str(sg, "rhs", mc_series[spec->cross[c].rhs].name, path, e));
+    MC_CHECK(attr_str(sg, "lhs", M->series[spec->cross[c].lhs].name, path, e));
+    MC_CHECK(attr_str(sg, "rhs", M->series[spec->cross[c].rhs].name, path, e));
     MC_CHECK(attr_u64(sg, "never", st->never[c], path, e));
     H5Gclose(sg);
     sg = -1;
@@ -937,22 +942,22 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   g = -1;
 
   H5ID(g, H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (int p = 0; p < MC_NPARAM; p++) {
+  for (int p = 0; p < M->nparam; p++) {
     if (!mc_h5_param_recorded(spec, p))
       continue;
-    H5ID(sg, H5Gcreate2(g, mc_params[p].key, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5ID(sg, H5Gcreate2(g, M->param[p].key, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (int q = 0; q < nq; q++)
       buf[q] = mc_stats_param_percentile(st, p, spec->pct[q]);
     MC_CHECK(dset1(sg, "percentiles", H5T_NATIVE_DOUBLE, nq, buf, &d, path, e));
     H5C(H5DSattach_scale(d, dpct, 0));
-    MC_CHECK(attr_str(d, "units", mc_params[p].unit, path, e));
+    MC_CHECK(attr_str(d, "units", M->param[p].unit, path, e));
     H5Dclose(d);
     d = -1;
     char desc[256];
-    const mc_dist *dist = spec->configured[p] ? &spec->dist[p] : &spec->dist[mc_params[p].follows];
+    const mc_dist *dist = spec->configured[p] ? &spec->dist[p] : &spec->dist[M->param[p].follows];
     mc_dist_describe(dist, desc, sizeof desc);
     MC_CHECK(attr_str(sg, "distribution", desc, path, e));
-    MC_CHECK(attr_str(sg, "units", mc_params[p].unit, path, e));
+    MC_CHECK(attr_str(sg, "units", M->param[p].unit, path, e));
     H5Gclose(sg);
     sg = -1;
   }
@@ -1403,7 +1408,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
   /* Every dataset is checked against the file's size before its buffer is
    * allocated, so a damaged shape cannot ask for more memory than the file
    * holds data. */
-  int ny = mc_spec_nyears(spec), nser = MC_NSERIES * ny, nsk = nser + MC_NPARAM;
+  int ny = mc_spec_nyears(spec), nser = spec->model->nseries * ny, nsk = nser + spec->model->nparam;
   int ncross = spec->ncross;
   int64_t ntau = (int64_t)(ny - 1) * MC_TAU_BINS_PER_YEAR + 1;
   hsize_t ndone = (nblocks + 7) / 8;
@@ -1435,7 +1440,7 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
                    (void **)&tau_hist, path, e));
   MC_CHECK(ext_read(g, spec, &ext, path, e));
   state_faults faults;
-  MC_CHECK(faults_read(g, &faults, path, e));
+  MC_CHECK(faults_read(g, spec->model->nparam, &faults, path, e));
   {
     state_image im = {config,
                       part,
@@ -1535,8 +1540,8 @@ static int read_results(const char *path, mc_job *job, mc_stats **out, mc_h5_met
                 "%s: state counts %llu values of %s%s%d but %llu samples are done (damaged "
                 "file?)",
                 path, (unsigned long long)(mc_sketch_count(sk) + sk->nonfinite),
-                s >= 0 ? mc_series[s].name : mc_params[p].key, s >= 0 ? " in " : "",
-                s >= 0 ? spec->base_year + k % ny : 0, (unsigned long long)n);
+                s >= 0 ? spec->model->series[s].name : spec->model->param[p].key,
+                s >= 0 ? " in " : "", s >= 0 ? spec->base_year + k % ny : 0, (unsigned long long)n);
     }
     /* A sample may cross between grid years only (finite crossing time, no
      * crossover year), so the histogram holds at most n. */
@@ -1709,8 +1714,9 @@ struct mc_h5_samples {
   int failed; /* a write failed on this rank */
   hid_t file;
   int nds;
-  hid_t ds[MC_NPARAM + MC_MAXCROSS];
-  int src[MC_NPARAM + MC_MAXCROSS]; /* parameter id, or MC_NPARAM + crossover */
+  int npar;
+  hid_t ds[MC_MAXPARAM + MC_MAXCROSS];
+  int src[MC_MAXPARAM + MC_MAXCROSS]; /* parameter id, or npar + crossover */
 };
 
 int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5_samples **out,
@@ -1730,18 +1736,20 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
   H5ID(g, H5Gcreate2(h->file, "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   hsize_t n = job->spec.samples;
   H5ID(sp, H5Screate_simple(1, &n, NULL));
-  for (int p = 0; p < MC_NPARAM + job->spec.ncross; p++) {
+  const mc_model_type *M = job->spec.model;
+  h->npar = M->nparam;
+  for (int p = 0; p < M->nparam + job->spec.ncross; p++) {
     char name[128];
-    if (p < MC_NPARAM) {
+    if (p < M->nparam) {
       if (!mc_h5_param_recorded(&job->spec, p))
         continue;
-      snprintf(name, sizeof name, "%s", mc_params[p].key);
+      snprintf(name, sizeof name, "%s", M->param[p].key);
     } else {
-      snprintf(name, sizeof name, "crossover.%s", job->spec.cross[p - MC_NPARAM].name);
+      snprintf(name, sizeof name, "crossover.%s", job->spec.cross[p - M->nparam].name);
     }
     H5ID(h->ds[h->nds],
          H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    const char *units = p < MC_NPARAM ? mc_params[p].unit : "year";
+    const char *units = p < M->nparam ? M->param[p].unit : "year";
     MC_CHECK(attr_str(h->ds[h->nds], "units", units, path, e));
     h->src[h->nds++] = p;
   }
@@ -1770,7 +1778,7 @@ int mc_h5_samples_write(void *ctx, uint64_t first, int n, const double *const *i
   hsize_t cnt = (hsize_t)n, off = first;
   H5ID(mem, H5Screate_simple(1, &cnt, NULL));
   for (int i = 0; i < h->nds; i++) {
-    const double *src = h->src[i] < MC_NPARAM ? in[h->src[i]] : tau[h->src[i] - MC_NPARAM];
+    const double *src = h->src[i] < h->npar ? in[h->src[i]] : tau[h->src[i] - h->npar];
     H5ID(fs, H5Dget_space(h->ds[i]));
     H5C(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &cnt, NULL));
     H5C(H5Dwrite(h->ds[i], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, src));

@@ -1,7 +1,8 @@
 /* Job files: YAML (libyaml document API) into an mc_spec, and back.
  *
  * The document is loaded whole, so every node keeps its start mark; each
- * section is then walked against a fixed schema (INTERFACE.md "Job files").
+ * section is then walked against a fixed schema (docs/writing-jobs.md), the
+ * parameters against the table of the job's model (`model:`, mc_model.h).
  * Every refusal names FILE:LINE:COLUMN (1-based) of the offending node. */
 #include "mc_job.h"
 
@@ -15,6 +16,7 @@
 #include <yaml.h>
 
 #include "mc_copula.h"
+#include "mc_model.h"
 
 #define MAX_JOB_BYTES  (16 << 20)
 #define MAX_GRID_YEARS MC_MAXYEARS
@@ -24,13 +26,14 @@ typedef struct ctx {
   yaml_document_t *doc;
   mc_job *job;
   mc_err *e;
-  const yaml_node_t *param_key[MC_NPARAM];  /* where each parameter was given */
-  const yaml_node_t *params_key;            /* the `parameters:` key, or NULL */
-  const yaml_node_t *stop_key;              /* the sampling.stop_when value, or NULL */
-  const yaml_node_t *corr_item[MC_MAXCORR]; /* where each correlation was given */
-  const char *param_keys[MC_NPARAM];        /* for suggestions */
-  const char *groups[MC_NPARAM];
-  char group_buf[MC_NPARAM][MC_NAMELEN];
+  const mc_model_type *model;                /* the job's model (its tables) */
+  const yaml_node_t *param_key[MC_MAXPARAM]; /* where each parameter was given */
+  const yaml_node_t *params_key;             /* the `parameters:` key, or NULL */
+  const yaml_node_t *stop_key;               /* the sampling.stop_when value, or NULL */
+  const yaml_node_t *corr_item[MC_MAXCORR];  /* where each correlation was given */
+  const char *param_keys[MC_MAXPARAM];       /* for suggestions */
+  const char *groups[MC_MAXPARAM];
+  char group_buf[MC_MAXPARAM][MC_NAMELEN];
   int ngroups;
 } ctx;
 
@@ -608,12 +611,12 @@ static int load_crossovers(ctx *c, const yaml_node_t *v) {
     rc = check_keys(c, v, "outputs.crossovers", NULL, 0);
   if (rc)
     return rc;
-  const char *series[MC_NSERIES];
+  const char *series[MC_MAXSERIES];
   int nseries = 0;
-  for (int i = 0; i < MC_NSERIES; i++)
+  for (int i = 0; i < s->model->nseries; i++)
     if (mc_spec_has_series(s, i))
-      series[nseries++] = mc_series[i].name;
-  char list[512];
+      series[nseries++] = s->model->series[i].name;
+  char list[1024];
   join(list, sizeof list, series, nseries);
   int n = 0;
   for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
@@ -638,12 +641,10 @@ static int load_crossovers(ctx *c, const yaml_node_t *v) {
       const yaml_node_t *sn = get(c, val->data.sequence.items.start[j]);
       if ((rc = want_string(c, sn, what, "a series name")))
         return rc;
-      side[j] = mc_series_find(sval(sn));
-      if (side[j] == MC_S_POWER_SHORTFALL && !s->has_cap)
-        return FAIL_AT(c, sn,
-                       "%s: power_shortfall exists only with a power cap (power.capacity and "
-                       "power.capacity_growth); expected one of: %s",
-                       what, list);
+      side[j] = mc_series_find(s->model, sval(sn));
+      if (side[j] >= 0 && !mc_spec_has_series(s, side[j]))
+        return FAIL_AT(c, sn, "%s: %s exists only with %s; expected one of: %s", what, sval(sn),
+                       s->model->series[side[j]].needs, list);
       if (side[j] < 0) {
         const char *near = nearest(sval(sn), series, nseries);
         return FAIL_AT(c, sn, "%s: unknown series '%s'%s%s%s; expected one of: %s", what, sval(sn),
@@ -652,7 +653,7 @@ static int load_crossovers(ctx *c, const yaml_node_t *v) {
     }
     if (side[0] == side[1])
       return FAIL_AT(c, val, "%s: compares %s with itself; expected two different series", what,
-                     mc_series[side[0]].name);
+                     s->model->series[side[0]].name);
     strcpy(s->cross[n].name, sval(k));
     s->cross[n].lhs = side[0];
     s->cross[n].rhs = side[1];
@@ -720,12 +721,13 @@ static int load_outputs(ctx *c, const yaml_node_t *v) {
 /* The parameter keys, and the groups (first words) they nest under. */
 static void init_names(ctx *c) {
   int n = 0;
-  for (int p = 0; p < MC_NPARAM; p++) {
-    c->param_keys[p] = mc_params[p].key;
-    const char *dot = strchr(mc_params[p].key, '.');
-    size_t len = dot ? (size_t)(dot - mc_params[p].key) : strlen(mc_params[p].key);
+  const mc_param_info *param = c->model->param;
+  for (int p = 0; p < c->model->nparam; p++) {
+    c->param_keys[p] = param[p].key;
+    const char *dot = strchr(param[p].key, '.');
+    size_t len = dot ? (size_t)(dot - param[p].key) : strlen(param[p].key);
     char g[MC_NAMELEN];
-    snprintf(g, sizeof g, "%.*s", (int)len, mc_params[p].key);
+    snprintf(g, sizeof g, "%.*s", (int)len, param[p].key);
     int seen = 0;
     for (int i = 0; i < n; i++)
       seen |= !strcmp(c->group_buf[i], g);
@@ -748,29 +750,37 @@ static int is_group(const ctx *c, const char *s) {
 /* An unknown parameter key: the nearest known key, or those it is the second
  * word of ("compute" -> training.compute, inference.compute). */
 static int unknown_param(ctx *c, const yaml_node_t *at, const char *key) {
-  const char *near = nearest(key, c->param_keys, MC_NPARAM);
+  const mc_model_type *M = c->model;
+  for (int i = 0; i < MC_NMODELS; i++)
+    if (mc_models[i] != M && mc_param_find(mc_models[i], key) >= 0)
+      return FAIL_AT(c, at,
+                     "%s is a parameter of model %s, not of model %s (this job's model); "
+                     "expected a parameter of model %s (docs/model.md), or model: %s",
+                     key, mc_models[i]->name, M->name, M->name, mc_models[i]->name);
+  const char *near = nearest(key, c->param_keys, M->nparam);
   if (!near && !strchr(key, '.'))
     near = nearest(key, c->groups, c->ngroups);
   if (near)
     return FAIL_AT(c, at,
                    "unknown key '%s' in parameters (did you mean '%s'?); expected a "
-                   "parameter of MODEL.md such as training.growth",
-                   key, near);
+                   "parameter of model %s (docs/model.md) such as %s",
+                   key, near, M->name, M->param[1].key);
   char also[256] = "";
   sbuf b = {also, 0, sizeof also, 0};
-  for (int p = 0; p < MC_NPARAM; p++) {
-    const char *dot = strchr(mc_params[p].key, '.');
+  for (int p = 0; p < M->nparam; p++) {
+    const char *dot = strchr(M->param[p].key, '.');
     if (dot && !strcmp(dot + 1, key))
-      sb_add(&b, "%s'%s'", b.len ? " or " : "", mc_params[p].key);
+      sb_add(&b, "%s'%s'", b.len ? " or " : "", M->param[p].key);
   }
   if (b.len)
     return FAIL_AT(c, at,
                    "unknown key '%s' in parameters (did you mean %s?); expected a "
-                   "parameter key of MODEL.md",
-                   key, also);
-  char list[1024];
-  join(list, sizeof list, c->param_keys, MC_NPARAM);
-  return FAIL_AT(c, at, "unknown key '%s' in parameters; expected one of: %s", key, list);
+                   "parameter key of model %s (docs/model.md)",
+                   key, also, M->name);
+  char list[2048];
+  join(list, sizeof list, c->param_keys, M->nparam);
+  return FAIL_AT(c, at, "unknown key '%s' in parameters of model %s; expected one of: %s", key,
+                 M->name, list);
 }
 
 static const char *article(const char *name) { return strchr("aeio", name[0]) ? "an" : "a"; }
@@ -787,11 +797,11 @@ static void range_text(const mc_param_info *pi, char *buf, size_t len) {
     snprintf(buf, len, "%s %s", pi->hi_open ? "<" : "<=", hi);
 }
 
-/* Refuses a distribution that can leave the parameter's valid range (MODEL.md
+/* Refuses a distribution that can leave the parameter's valid range (docs/model.md
  * "Validity"). written is the range text for "A to B", else NULL. */
 static int check_support(ctx *c, int p, const mc_dist *d, const yaml_node_t *at,
                          const char *written) {
-  const mc_param_info *pi = &mc_params[p];
+  const mc_param_info *pi = &c->model->param[p];
   double lo, hi;
   int loa, hia;
   mc_dist_support(d, &lo, &loa, &hi, &hia);
@@ -924,7 +934,7 @@ static const char *nearest_word(const char *list, const char *key, char *out, si
 }
 
 static int load_dist_mapping(ctx *c, int p, const yaml_node_t *m, mc_dist *d) {
-  const char *key = mc_params[p].key;
+  const char *key = c->model->param[p].key;
   int rc = check_keys(c, m, key, NULL, 0);
   if (rc)
     return rc;
@@ -1026,7 +1036,7 @@ static int parse_range(const char *s, double *a, double *b, int *nonfinite) {
 }
 
 static int load_param(ctx *c, int p, const yaml_node_t *k, const yaml_node_t *v) {
-  const char *key = mc_params[p].key;
+  const char *key = c->model->param[p].key;
   if (c->param_key[p])
     return FAIL_AT(c, k,
                    "%s is given twice (first at line %d, column %d); expected each parameter "
@@ -1100,7 +1110,7 @@ static int load_parameters(ctx *c, const yaml_node_t *v) {
   for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
     const yaml_node_t *k = get(c, q->key), *val = get(c, q->value);
     const char *name = sval(k);
-    int p = mc_param_find(name);
+    int p = mc_param_find(c->model, name);
     if (p >= 0) {
       if ((rc = load_param(c, p, k, val)))
         return rc;
@@ -1114,9 +1124,10 @@ static int load_parameters(ctx *c, const yaml_node_t *v) {
       char got[128];
       describe_node(val, got, sizeof got);
       const char *sub = "";
-      for (int i = MC_NPARAM - 1; i >= 0; i--)
-        if (!strncmp(mc_params[i].key, name, strlen(name)) && mc_params[i].key[strlen(name)] == '.')
-          sub = mc_params[i].key + strlen(name) + 1;
+      const mc_param_info *param = c->model->param;
+      for (int i = c->model->nparam - 1; i >= 0; i--)
+        if (!strncmp(param[i].key, name, strlen(name)) && param[i].key[strlen(name)] == '.')
+          sub = param[i].key + strlen(name) + 1;
       return FAIL_AT(c, val,
                      "parameters: %s is a group; expected a mapping of its parameters "
                      "(e.g. %s: {%s: ...}), got %s",
@@ -1129,7 +1140,7 @@ static int load_parameters(ctx *c, const yaml_node_t *v) {
       const yaml_node_t *sk = get(c, r->key), *sv = get(c, r->value);
       char full[160];
       snprintf(full, sizeof full, "%s.%s", name, sval(sk));
-      int sp = mc_param_find(full);
+      int sp = mc_param_find(c->model, full);
       if (sp < 0)
         return unknown_param(c, sk, full);
       if ((rc = load_param(c, sp, sk, sv)))
@@ -1139,39 +1150,54 @@ static int load_parameters(ctx *c, const yaml_node_t *v) {
   return MC_OK;
 }
 
-/* Required parameters, and the power cap given as a pair. */
+/* Required parameters (every missing one listed), and the optional
+ * parameters of a group (MC_DEF_ABSENT, as model demand's power cap) given all
+ * together or not at all. */
 static int check_parameters(ctx *c) {
   mc_spec *s = &c->job->spec;
-  char missing[1024] = "";
+  const mc_param_info *param = c->model->param;
+  int np = c->model->nparam;
+  char missing[2048] = "";
   sbuf b = {missing, 0, sizeof missing, 0};
-  for (int p = 0; p < MC_NPARAM; p++)
-    if (mc_params[p].dflt_kind == MC_DEF_REQUIRED && !s->configured[p])
-      sb_add(&b, "%s%s", b.len ? ", " : "", mc_params[p].key);
+  for (int p = 0; p < np; p++)
+    if (param[p].dflt_kind == MC_DEF_REQUIRED && !s->configured[p])
+      sb_add(&b, "%s%s", b.len ? ", " : "", param[p].key);
   if (b.len) {
-    char req[1024] = "";
+    char req[2048] = "";
     sbuf r = {req, 0, sizeof req, 0};
-    for (int p = 0; p < MC_NPARAM; p++)
-      if (mc_params[p].dflt_kind == MC_DEF_REQUIRED)
-        sb_add(&r, "%s%s", r.len ? ", " : "", mc_params[p].key);
-    return FAIL_AT(c, c->params_key, "missing required parameter%s %s; expected every one of: %s",
-                   strchr(missing, ',') ? "s" : "", missing, req);
+    for (int p = 0; p < np; p++)
+      if (param[p].dflt_kind == MC_DEF_REQUIRED)
+        sb_add(&r, "%s%s", r.len ? ", " : "", param[p].key);
+    return FAIL_AT(c, c->params_key,
+                   "missing required parameter%s of model %s: %s; expected every one of: %s",
+                   strchr(missing, ',') ? "s" : "", c->model->name, missing, req);
   }
-  if (s->configured[MC_P_W0] != s->configured[MC_P_GW]) {
-    int given = s->configured[MC_P_W0] ? MC_P_W0 : MC_P_GW;
-    int other = given == MC_P_W0 ? MC_P_GW : MC_P_W0;
+  int given = -1, absent = -1;
+  for (int p = 0; p < np; p++)
+    if (param[p].dflt_kind == MC_DEF_ABSENT) {
+      if (s->configured[p] && given < 0)
+        given = p;
+      if (!s->configured[p] && absent < 0)
+        absent = p;
+    }
+  if (given >= 0 && absent >= 0) {
+    char group[256] = "";
+    sbuf g = {group, 0, sizeof group, 0};
+    for (int p = 0; p < np; p++)
+      if (param[p].dflt_kind == MC_DEF_ABSENT)
+        sb_add(&g, "%s%s", g.len ? " and " : "", param[p].key);
     return FAIL_AT(c, c->param_key[given],
-                   "%s is given without %s; expected power.capacity and power.capacity_growth "
-                   "together (or neither)",
-                   mc_params[given].key, mc_params[other].key);
+                   "%s is given without %s; expected %s together (or neither)", param[given].key,
+                   param[absent].key, group);
   }
   return MC_OK;
 }
 
-static const char *follows_text(int p, char *buf, size_t len) {
-  const mc_param_info *pi = &mc_params[p];
+static const char *follows_text(const mc_model_type *M, int p, char *buf, size_t len) {
+  const mc_param_info *pi = &M->param[p];
   switch (pi->dflt_kind) {
   case MC_DEF_FOLLOWS:
-    snprintf(buf, len, "it follows %s by default", mc_params[pi->follows].key);
+    snprintf(buf, len, "it follows %s by default", M->param[pi->follows].key);
     break;
   case MC_DEF_ABSENT:
     snprintf(buf, len, "it is absent without a power cap");
@@ -1208,9 +1234,9 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
       const yaml_node_t *x = get(c, item->data.sequence.items.start[j]);
       if ((rc = want_string(c, x, "correlations", "a parameter key")))
         return rc;
-      ab[j] = mc_param_find(sval(x));
+      ab[j] = mc_param_find(c->model, sval(x));
       if (ab[j] < 0) {
-        const char *near = nearest(sval(x), c->param_keys, MC_NPARAM);
+        const char *near = nearest(sval(x), c->param_keys, c->model->nparam);
         return FAIL_AT(c, x,
                        "correlations: unknown parameter '%s'%s%s%s; expected a configured "
                        "parameter key such as training.compute",
@@ -1222,7 +1248,7 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
         return FAIL_AT(c, x,
                        "correlations: %s is not configured (%s); expected a parameter "
                        "given under parameters:",
-                       sval(x), follows_text(ab[j], why, sizeof why));
+                       sval(x), follows_text(c->model, ab[j], why, sizeof why));
       }
     }
     const yaml_node_t *rn = get(c, item->data.sequence.items.start[2]);
@@ -1233,7 +1259,7 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
       return FAIL_AT(c, item,
                      "correlations: %s is correlated with itself; expected two "
                      "different parameters",
-                     mc_params[ab[0]].key);
+                     c->model->param[ab[0]].key);
     if (fabs(rho) > 1)
       return FAIL_AT(c, rn,
                      "correlations: rho %s is outside [-1, 1]; expected a rank "
@@ -1245,7 +1271,7 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
         return FAIL_AT(c, item,
                        "correlations: %s and %s are correlated twice (first at line %d); "
                        "expected each pair once",
-                       mc_params[ab[0]].key, mc_params[ab[1]].key, line_of(at[j]));
+                       c->model->param[ab[0]].key, c->model->param[ab[1]].key, line_of(at[j]));
     at[n] = item;
     c->corr_item[n] = item;
     s->corr[n].a = ab[0];
@@ -1257,8 +1283,8 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
   if (n == 0)
     return MC_OK;
   /* Positive definiteness, in the copula's own terms (engine builds the same). */
-  int idx[MC_NPARAM], dim = 0, pos[MC_NPARAM];
-  for (int p = 0; p < MC_NPARAM; p++)
+  int idx[MC_MAXPARAM], dim = 0, pos[MC_MAXPARAM];
+  for (int p = 0; p < c->model->nparam; p++)
     pos[p] = -1;
   for (int j = 0; j < n; j++) {
     int pair[2] = {s->corr[j].a, s->corr[j].b};
@@ -1268,10 +1294,10 @@ static int load_correlations(ctx *c, const yaml_node_t *ck, const yaml_node_t *v
         idx[dim++] = pair[k];
       }
   }
-  double rho_s[MC_NPARAM * MC_NPARAM];
-  const char *names[MC_NPARAM];
+  double rho_s[MC_MAXPARAM * MC_MAXPARAM];
+  const char *names[MC_MAXPARAM];
   for (int i = 0; i < dim; i++) {
-    names[i] = mc_params[idx[i]].key;
+    names[i] = c->model->param[idx[i]].key;
     for (int j = 0; j < dim; j++)
       rho_s[i * dim + j] = i == j;
   }
@@ -1318,12 +1344,12 @@ static int load_sens_target(ctx *c, const yaml_node_t *n, mc_sens_target *t) {
                    "crossovers of outputs.crossovers: %s",
                    name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
   }
-  const char *series[MC_NSERIES];
+  const char *series[MC_MAXSERIES];
   int nseries = 0;
-  for (int i = 0; i < MC_NSERIES; i++)
-    if (mc_spec_has_series(s, i) && i != MC_S_POWER_SHORTFALL)
-      series[nseries++] = mc_series[i].name;
-  char list[512];
+  for (int i = 0; i < s->model->nseries; i++)
+    if (mc_spec_has_series(s, i) && !(s->model->series[i].flags & MC_SERIES_NOLOG))
+      series[nseries++] = s->model->series[i].name;
+  char list[1024];
   join(list, sizeof list, series, nseries);
   const char *at = strchr(txt, '@');
   if (!at)
@@ -1334,12 +1360,15 @@ static int load_sens_target(ctx *c, const yaml_node_t *n, mc_sens_target *t) {
   char sname[MC_NAMELEN];
   snprintf(sname, sizeof sname, "%.*s",
            (int)(at - txt) < MC_NAMELEN - 1 ? (int)(at - txt) : MC_NAMELEN - 1, txt);
-  int id = mc_series_find(sname);
-  if (id == MC_S_POWER_SHORTFALL)
+  int id = mc_series_find(s->model, sname);
+  if (id >= 0 && (s->model->series[id].flags & MC_SERIES_NOLOG))
     return FAIL_AT(c, n,
-                   "sensitivity.targets: power_shortfall cannot be a target (its natural log is "
-                   "-inf wherever there is no shortfall); expected one of: %s",
-                   list);
+                   "sensitivity.targets: %s cannot be a target (it is zero in many samples, "
+                   "where its natural log is -inf); expected one of: %s",
+                   sname, list);
+  if (id >= 0 && !mc_spec_has_series(s, id))
+    return FAIL_AT(c, n, "sensitivity.targets: %s exists only with %s; expected one of: %s", sname,
+                   s->model->series[id].needs, list);
   if (id < 0) {
     const char *near = nearest(sname, series, nseries);
     return FAIL_AT(c, n, "sensitivity.targets: unknown series '%s'%s%s%s; expected one of: %s",
@@ -1407,7 +1436,7 @@ static int load_sensitivity(ctx *c, const yaml_node_t *key, const yaml_node_t *v
         return FAIL_AT(c, x, "sensitivity.targets: %s is given twice; expected each target once",
                        s->sens[i].name);
   }
-  int par[MC_NPARAM];
+  int par[MC_MAXPARAM];
   int k = mc_spec_sens_params(s, par);
   if (k == 0)
     return FAIL_AT(c, key,
@@ -1420,8 +1449,8 @@ static int load_sensitivity(ctx *c, const yaml_node_t *key, const yaml_node_t *v
     int a = s->corr[i].a, bb = s->corr[i].b;
     if (mc_dist_is_constant(&s->dist[a]) || mc_dist_is_constant(&s->dist[bb]))
       continue;
-    sb_add(&b, "%s%s ~ %s (line %d)", npairs ? ", " : "", mc_params[a].key, mc_params[bb].key,
-           line_of(c->corr_item[i]));
+    sb_add(&b, "%s%s ~ %s (line %d)", npairs ? ", " : "", c->model->param[a].key,
+           c->model->param[bb].key, line_of(c->corr_item[i]));
     npairs++;
   }
   if (npairs)
@@ -1437,10 +1466,34 @@ static int load_sensitivity(ctx *c, const yaml_node_t *key, const yaml_node_t *v
 
 /* -------------------------------------------------------------- the job */
 
+/* `model:` (model demand when absent): the tables the rest is read against. */
+static int load_model(ctx *c, const yaml_node_t *v) {
+  char list[256];
+  mc_model_list(list, sizeof list);
+  int rc = want_string(c, v, "model", "a model name");
+  if (rc)
+    return rc;
+  const mc_model_type *m = mc_model_find(sval(v));
+  if (!m) {
+    const char *names[MC_NMODELS];
+    for (int i = 0; i < MC_NMODELS; i++)
+      names[i] = mc_models[i]->name;
+    const char *near = nearest(sval(v), names, MC_NMODELS);
+    return FAIL_AT(c, v, "model: unknown model '%s'%s%s%s; expected one of: %s", sval(v),
+                   near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
+  }
+  if (m != c->model) {
+    c->model = m;
+    mc_spec_defaults(&c->job->spec, m);
+    init_names(c);
+  }
+  return MC_OK;
+}
+
 static int load_document(ctx *c, const yaml_node_t *root) {
-  static const char *const keys[] = {"scenario", "description", "time",
-                                     "sampling", "parameters",  "correlations",
-                                     "power",    "outputs",     "sensitivity"};
+  static const char *const keys[] = {"model",    "scenario",   "description",  "time",
+                                     "sampling", "parameters", "correlations", "power",
+                                     "outputs",  "sensitivity"};
   mc_spec *s = &c->job->spec;
   int rc;
   if (!root)
@@ -1449,9 +1502,11 @@ static int load_document(ctx *c, const yaml_node_t *root) {
                    "sampling: and parameters:");
   if ((rc = want_mapping(c, root, "the job", "of scenario:, time:, sampling:, parameters:, ...")))
     return rc;
-  if ((rc = check_keys(c, root, "the job", keys, 9)))
+  if ((rc = check_keys(c, root, "the job", keys, 10)))
     return rc;
   const yaml_node_t *n, *k;
+  if ((n = lookup(c, root, "model", NULL)) && (rc = load_model(c, n)))
+    return rc;
   if ((n = lookup(c, root, "scenario", NULL)) && (rc = load_scenario(c, n)))
     return rc;
   if ((n = lookup(c, root, "description", NULL)) && (rc = load_description(c, n)))
@@ -1468,8 +1523,16 @@ static int load_document(ctx *c, const yaml_node_t *root) {
   if ((rc = check_parameters(c)))
     return rc;
   mc_spec_resolve_defaults(s);
-  if ((n = lookup(c, root, "power", NULL)) && (rc = load_power(c, n)))
-    return rc;
+  if ((n = lookup(c, root, "power", &k))) {
+    if (c->model != &mc_model_demand)
+      return FAIL_AT(c, k,
+                     "power: (the policy of a power cap) belongs to model demand; model %s "
+                     "limits power through its parameters (power.additions, ...); expected no "
+                     "power: section",
+                     c->model->name);
+    if ((rc = load_power(c, n)))
+      return rc;
+  }
   if ((n = lookup(c, root, "outputs", NULL)) && (rc = load_outputs(c, n)))
     return rc;
   if ((n = lookup(c, root, "correlations", &k)) && (rc = load_correlations(c, k, n)))
@@ -1525,9 +1588,9 @@ static int load_buffer(const char *text, size_t len, const char *name, mc_job *j
   if (!e)
     e = &local;
   memset(job, 0, sizeof *job);
-  mc_spec_defaults(&job->spec);
+  mc_spec_defaults(&job->spec, &mc_model_demand);
   snprintf(job->path, sizeof job->path, "%s", name);
-  ctx c = {.name = name, .job = job, .e = e};
+  ctx c = {.name = name, .job = job, .e = e, .model = &mc_model_demand};
   init_names(&c);
   yaml_parser_t ps;
   yaml_document_t doc, extra;
@@ -1796,6 +1859,9 @@ static int db_dist(dbuf *b, const mc_dist *d) {
 int mc_job_to_yaml(mc_job *job, mc_err *e) {
   const mc_spec *s = &job->spec;
   dbuf b = {0};
+  /* model demand, the default, is not named: its jobs keep their text */
+  if (s->model != &mc_model_demand)
+    db_add(&b, "model: %s\n", s->model->name);
   db_add(&b, "scenario: ");
   db_quoted(&b, s->scenario);
   db_add(&b, "\ndescription: ");
@@ -1810,8 +1876,9 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
   }
   db_add(&b, "}\n");
   db_add(&b, "parameters:\n");
-  for (int p = 0; p < MC_NPARAM; p++) {
-    const mc_param_info *pi = &mc_params[p];
+  const mc_model_type *M = s->model;
+  for (int p = 0; p < M->nparam; p++) {
+    const mc_param_info *pi = &M->param[p];
     if (s->configured[p]) {
       db_add(&b, "  %s: ", pi->key);
       if (!db_dist(&b, &s->dist[p])) {
@@ -1826,18 +1893,19 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
       db_num(&b, pi->dflt);
       db_add(&b, " (default)\n");
     } else if (pi->dflt_kind == MC_DEF_FOLLOWS) {
-      db_add(&b, "  # %s: follows %s (default)\n", pi->key, mc_params[pi->follows].key);
+      db_add(&b, "  # %s: follows %s (default)\n", pi->key, M->param[pi->follows].key);
     } else if (pi->dflt_kind == MC_DEF_INFINITE) {
       db_add(&b, "  # %s: infinite (default)\n", pi->key);
     }
   }
   db_add(&b, "correlations:%s\n", s->ncorr ? "" : " []");
   for (int i = 0; i < s->ncorr; i++) {
-    db_add(&b, "  - [%s, %s, ", mc_params[s->corr[i].a].key, mc_params[s->corr[i].b].key);
+    db_add(&b, "  - [%s, %s, ", M->param[s->corr[i].a].key, M->param[s->corr[i].b].key);
     db_num(&b, s->corr[i].rho);
     db_add(&b, "]\n");
   }
-  db_add(&b, "power: {policy: %s}\n", mc_policy_names[s->policy]);
+  if (s->model == &mc_model_demand)
+    db_add(&b, "power: {policy: %s}\n", mc_policy_names[s->policy]);
   db_add(&b, "outputs:\n  percentiles: [");
   for (int i = 0; i < s->npct; i++) {
     if (i)
@@ -1848,8 +1916,8 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
   db_num(&b, s->rel_acc);
   db_add(&b, "\n  crossovers:\n");
   for (int i = 0; i < s->ncross; i++)
-    db_add(&b, "    %s: [%s, %s]\n", s->cross[i].name, mc_series[s->cross[i].lhs].name,
-           mc_series[s->cross[i].rhs].name);
+    db_add(&b, "    %s: [%s, %s]\n", s->cross[i].name, M->series[s->cross[i].lhs].name,
+           M->series[s->cross[i].rhs].name);
   db_add(&b, "  samples: %s\n", s->samples_out ? "true" : "false");
   if (s->nsens) {
     db_add(&b, "sensitivity:\n  method: sobol\n  targets: [");

@@ -1,4 +1,4 @@
-/* Job files (INTERFACE.md "Job files"): YAML read with libyaml into an mc_spec.
+/* Job files (docs/writing-jobs.md): YAML read with libyaml into an mc_spec.
  *
  * Parameters may be nested (`training: {compute: ...}`) or dotted
  * (`training.compute: ...`); both mean the same. Every refusal is MC_EINPUT
@@ -22,8 +22,8 @@ typedef struct mc_job {
   mc_spec spec;
   char path[1024];
   char description[1024];
-  mc_job_param param[MC_NPARAM]; /* valid where spec.configured */
-  char *resolved_yaml;           /* the resolved job as YAML text (owned); see mc_job_to_yaml */
+  mc_job_param param[MC_MAXPARAM]; /* valid where spec.configured */
+  char *resolved_yaml;             /* the resolved job as YAML text (owned); see mc_job_to_yaml */
 } mc_job;
 
 /* Loads and validates the job file at path into *job (caller frees with

@@ -13,7 +13,8 @@ static const char usage[] =
     "usage: crossover check JOB.yaml\n"
     "\n"
     "Validates the job file and prints its scenario, grid and sampling, and for every\n"
-    "parameter (in the order of MODEL.md) the distribution as written, its 5th, 50th\n"
+    "parameter (in the order of the model's table, docs/model.md) the distribution as written, its "
+    "5th, 50th\n"
     "and 95th percentiles and its unit; defaults are marked. Then the correlations,\n"
     "crossovers and outputs. Runs nothing.\n"
     "\n"
@@ -39,7 +40,9 @@ static void print_row(const char *key, const char *dist, int dwidth, const mc_di
 
 static void print_job(const mc_job *job) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   printf("job:         %s\n", job->path);
+  printf("model:       %s (%s)\n", M->name, M->summary);
   printf("scenario:    %s\n", s->scenario);
   if (job->description[0])
     printf("description: %s\n", job->description);
@@ -52,10 +55,10 @@ static void print_job(const mc_job *job) {
            s->stop_se, MC_STOP_FIRST_BLOCKS, 2 * MC_STOP_FIRST_BLOCKS, 4 * MC_STOP_FIRST_BLOCKS,
            MC_BLOCK);
 
-  char written[MC_NPARAM][320];
+  char written[MC_MAXPARAM][320];
   int dwidth = (int)strlen("distribution");
-  for (int p = 0; p < MC_NPARAM; p++) {
-    const mc_param_info *pi = &mc_params[p];
+  for (int p = 0; p < M->nparam; p++) {
+    const mc_param_info *pi = &M->param[p];
     if (s->configured[p]) {
       snprintf(written[p], sizeof written[p], "%s", job->param[p].written);
     } else {
@@ -64,7 +67,7 @@ static void print_job(const mc_job *job) {
         snprintf(written[p], sizeof written[p], "default: %g", pi->dflt);
         break;
       case MC_DEF_FOLLOWS:
-        snprintf(written[p], sizeof written[p], "default: follows %s", mc_params[pi->follows].key);
+        snprintf(written[p], sizeof written[p], "default: follows %s", M->param[pi->follows].key);
         break;
       case MC_DEF_INFINITE:
         snprintf(written[p], sizeof written[p], "default: inf (no slowdown)");
@@ -87,8 +90,8 @@ static void print_job(const mc_job *job) {
   printf("\nparameters (5th, 50th and 95th percentiles):\n");
   printf("  %-27s %-*s %11s %11s %11s  %s\n", "key", dwidth, "distribution", "p5", "p50", "p95",
          "unit");
-  for (int p = 0; p < MC_NPARAM; p++) {
-    const mc_param_info *pi = &mc_params[p];
+  for (int p = 0; p < M->nparam; p++) {
+    const mc_param_info *pi = &M->param[p];
     const mc_dist *d = NULL;
     if (s->configured[p])
       d = &s->dist[p];
@@ -105,7 +108,7 @@ static void print_job(const mc_job *job) {
   else
     printf("\n");
   for (int i = 0; i < s->ncorr; i++)
-    printf("  %s ~ %s: %g\n", mc_params[s->corr[i].a].key, mc_params[s->corr[i].b].key,
+    printf("  %s ~ %s: %g\n", M->param[s->corr[i].a].key, M->param[s->corr[i].b].key,
            s->corr[i].rho);
 
   printf("\npower:       ");
@@ -116,8 +119,8 @@ static void print_job(const mc_job *job) {
 
   printf("\ncrossovers (first year with lhs >= rhs):\n");
   for (int i = 0; i < s->ncross; i++)
-    printf("  %s: %s >= %s\n", s->cross[i].name, mc_series[s->cross[i].lhs].name,
-           mc_series[s->cross[i].rhs].name);
+    printf("  %s: %s >= %s\n", s->cross[i].name, M->series[s->cross[i].lhs].name,
+           M->series[s->cross[i].rhs].name);
 
   printf("\noutputs:\n  percentiles: ");
   for (int i = 0; i < s->npct; i++)
@@ -125,13 +128,13 @@ static void print_job(const mc_job *job) {
   printf("\n  relative_accuracy: %g\n", s->rel_acc);
   printf("  samples: %s\n", s->samples_out ? "true (per-sample values are written)" : "false");
   if (s->nsens) {
-    int par[MC_NPARAM], k = mc_spec_sens_params(s, par);
+    int par[MC_MAXPARAM], k = mc_spec_sens_params(s, par);
     printf("\nsensitivity: first-order and total Sobol' indices of");
     for (int i = 0; i < s->nsens; i++)
       printf("%s %s", i ? "," : "", s->sens[i].name);
     printf("\n  over the %d non-constant parameters:", k);
     for (int j = 0; j < k; j++)
-      printf("%s %s", j ? "," : "", mc_params[par[j]].key);
+      printf("%s %s", j ? "," : "", M->param[par[j]].key);
     printf("\n  cost: %d model evaluations per sample (k + 2)\n", k + 2);
   }
   printf("\nthe job is valid\n");

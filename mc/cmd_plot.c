@@ -64,7 +64,7 @@ static const plot_format formats[] = {
 };
 #define NFORMATS ((int)(sizeof formats / sizeof formats[0]))
 
-#define MAXCHARTS (MC_NSERIES + MC_MAXCROSS + 1)
+#define MAXCHARTS (MC_MAXSERIES + MC_MAXCROSS + 1)
 #define MAXY      1000 /* grid years a chart can hold: every grid a job may have */
 
 /* The temporary files of this run: removed on failure, also by PLplot's fatal
@@ -141,20 +141,29 @@ enum {
   C_KEY_INNER,
   C_PROB,
   C_SERIES0, /* three per series: outer band, inner band, median line */
-  C_NCOLORS = C_SERIES0 + 3 * MC_NSERIES
+  C_NCOLORS = C_SERIES0 + 3 * MC_MAXSERIES
 };
 
 /* Okabe-Ito colours, distinguishable with the common colour-vision deficiencies:
- * training blue, inference vermillion, wherever they appear. */
-static const int series_rgb[MC_NSERIES][3] = {
-    [MC_S_TRAINING_COMPUTE] = {0, 114, 178},  [MC_S_INFERENCE_COMPUTE] = {213, 94, 0},
-    [MC_S_TOTAL_COMPUTE] = {90, 90, 90},      [MC_S_INFERENCE_SHARE] = {204, 121, 167},
-    [MC_S_TRAINING_ENERGY] = {0, 114, 178},   [MC_S_INFERENCE_ENERGY] = {213, 94, 0},
-    [MC_S_TOTAL_ENERGY] = {90, 90, 90},       [MC_S_POWER] = {0, 158, 115},
-    [MC_S_POWER_SHORTFALL] = {204, 121, 167},
-};
+ * training blue, inference vermillion and totals grey wherever they appear
+ * (by the first word of the series name); other series take the rest of the
+ * palette in table order. */
+static void series_rgb(const mc_model_type *M, int s, int rgb[3]) {
+  static const int blue[3] = {0, 114, 178}, vermillion[3] = {213, 94, 0}, grey[3] = {90, 90, 90};
+  static const int rest[5][3] = {
+      {0, 158, 115}, {204, 121, 167}, {230, 159, 0}, {86, 180, 233}, {120, 80, 40}};
+  const char *name = M->series[s].name;
+  const int *c = rest[s % 5];
+  if (!strncmp(name, "training", 8))
+    c = blue;
+  else if (!strncmp(name, "inference", 9))
+    c = vermillion;
+  else if (!strncmp(name, "total", 5))
+    c = grey;
+  memcpy(rgb, c, sizeof blue);
+}
 
-static void set_colors(void) {
+static void set_colors(const mc_model_type *M) {
   plscmap0n(C_NCOLORS);
   plscol0a(C_BG, 255, 255, 255, 1.0);
   plscol0a(C_FG, 0, 0, 0, 1.0);
@@ -168,8 +177,9 @@ static void set_colors(void) {
   plscol0a(C_KEY_OUTER, 90, 90, 90, 0.18);
   plscol0a(C_KEY_INNER, 90, 90, 90, 0.42);
   plscol0a(C_PROB, 0, 0, 0, 1.0);
-  for (int s = 0; s < MC_NSERIES; s++) {
-    const int *c = series_rgb[s];
+  for (int s = 0; s < M->nseries; s++) {
+    int c[3];
+    series_rgb(M, s, c);
     plscol0a(C_SERIES0 + 3 * s, c[0], c[1], c[2], 0.16);
     plscol0a(C_SERIES0 + 3 * s + 1, c[0], c[1], c[2], 0.38);
     plscol0a(C_SERIES0 + 3 * s + 2, c[0], c[1], c[2], 1.0);
@@ -392,17 +402,48 @@ static void titles(const char *title, const char *sub) {
   plschr(0, 1.0);
 }
 
-/* Unit group of a fan chart: file suffix, axis label, chart title. */
-static void unit_words(const char *unit, const char **suffix, const char **ylabel,
-                       const char **what) {
-  if (!strcmp(unit, "FLOP/yr"))
-    *suffix = "compute", *ylabel = "Compute (FLOP/yr)", *what = "AI compute executed per year";
-  else if (!strcmp(unit, "TWh/yr"))
-    *suffix = "energy", *ylabel = "Electricity (TWh/yr)", *what = "AI electricity use per year";
-  else if (!strcmp(unit, "GW"))
-    *suffix = "power", *ylabel = "Average power (GW)", *what = "AI data-center power";
-  else
-    *suffix = "share", *ylabel = "Share of total compute", *what = "inference share of compute";
+/* Words of a fan chart whose first series is s0: the model's chart that holds
+ * it, or else the first chart of the same unit, or else the series' own name
+ * and unit. */
+typedef struct chart_words {
+  char suffix[MC_NAMELEN], title[160], ylabel[160];
+} chart_words;
+
+static int chart_has(const mc_chart_info *c, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = c->series; (p = strstr(p, name)); p += n)
+    if ((p == c->series || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+      return 1;
+  return 0;
+}
+
+/* The first series of a chart's list. */
+static int chart_first(const mc_model_type *M, const mc_chart_info *c) {
+  char name[MC_NAMELEN];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(c->series, " "), c->series);
+  return mc_series_find(M, name);
+}
+
+static void chart_words_for(const mc_model_type *M, int s0, chart_words *w) {
+  int found = -1;
+  for (int c = 0; c < M->ncharts && found < 0; c++)
+    if (chart_has(&M->charts[c], M->series[s0].name))
+      found = c;
+  for (int c = 0; c < M->ncharts && found < 0; c++) {
+    int f = chart_first(M, &M->charts[c]);
+    if (f >= 0 && !strcmp(M->series[f].unit, M->series[s0].unit))
+      found = c;
+  }
+  if (found >= 0) {
+    const mc_chart_info *c = &M->charts[found];
+    snprintf(w->suffix, sizeof w->suffix, "%s", c->suffix);
+    snprintf(w->title, sizeof w->title, "%s", c->title);
+    snprintf(w->ylabel, sizeof w->ylabel, "%s", c->ylabel);
+    return;
+  }
+  snprintf(w->suffix, sizeof w->suffix, "%s", M->series[s0].name);
+  snprintf(w->title, sizeof w->title, "%s", M->series[s0].meaning);
+  snprintf(w->ylabel, sizeof w->ylabel, "%s (%s)", M->series[s0].name, M->series[s0].unit);
 }
 
 /* Estimated length in mm of text at the current character size (PLplot does
@@ -592,7 +633,7 @@ static void fan_panel(const plot_ctx *P, const panel *pn, const int *sel, int ns
   const mc_spec *s = &P->job->spec;
   int ny = P->st->ny;
   static const double lv[5] = {5, 25, 50, 75, 95};
-  static double q[MC_NSERIES][5][MAXY];
+  static double q[MC_MAXSERIES][5][MAXY];
   double yr[MAXY];
   for (int y = 0; y < ny; y++)
     yr[y] = s->base_year + y;
@@ -603,9 +644,10 @@ static void fan_panel(const plot_ctx *P, const panel *pn, const int *sel, int ns
   int logy;
   double y0, y1;
   y_range(q, nsel, ny, &logy, &y0, &y1);
-  const char *suffix, *ylabel, *what;
-  unit_words(mc_series[sel[0]].unit, &suffix, &ylabel, &what);
-  panel_frame(P, pn, yr[0], yr[ny - 1], y0, y1, logy, ylabel);
+  const mc_model_type *M = s->model;
+  chart_words w;
+  chart_words_for(M, sel[0], &w);
+  panel_frame(P, pn, yr[0], yr[ny - 1], y0, y1, logy, w.ylabel);
   int clamped = 0;
   for (int k = 0; k < nsel && logy; k++)
     for (int y = 0; y < ny; y++)
@@ -660,7 +702,7 @@ static void fan_panel(const plot_ctx *P, const panel *pn, const int *sel, int ns
   legend L = {0};
   for (int k = 0; k < nsel; k++)
     legend_add(&L, PL_LEGEND_COLOR_BOX | PL_LEGEND_LINE, C_SERIES0 + 3 * sel[k] + 1,
-               C_SERIES0 + 3 * sel[k] + 2, 1, 2.0, mc_series[sel[k]].name);
+               C_SERIES0 + 3 * sel[k] + 2, 1, 2.0, M->series[sel[k]].name);
   legend_add(&L, PL_LEGEND_COLOR_BOX, C_KEY_INNER, 0, 1, 0, "25-75% band");
   legend_add(&L, PL_LEGEND_COLOR_BOX, C_KEY_OUTER, 0, 1, 0, "5-95% band");
   if (clamped)
@@ -698,7 +740,12 @@ static void shortfall_panel(const plot_ctx *P, const panel *pn, int sr, const ch
   int logy;
   double y0, y1;
   y_range(q, 1, ny, &logy, &y0, &y1);
-  panel_frame(P, pn, yr[0], yr[ny - 1], y0, y1, logy, "Shortfall (GW)");
+  const mc_series_info *si = &s->model->series[sr];
+  char ylabel[160], l1[200], l2[200];
+  snprintf(ylabel, sizeof ylabel, "%s (%s)", si->name, si->unit);
+  snprintf(l1, sizeof l1, "%s where > 0: median, bands", si->name);
+  snprintf(l2, sizeof l2, "P(%s > 0), right axis", si->name);
+  panel_frame(P, pn, yr[0], yr[ny - 1], y0, y1, logy, ylabel);
   if (title)
     titles(title, sub);
   static occupancy o;
@@ -716,7 +763,7 @@ static void shortfall_panel(const plot_ctx *P, const panel *pn, int sr, const ch
   plcol0(C_FG);
   set_width(P, 0.8);
   plbox("", 0, 0, "cmstv", 0.2, 2);
-  plmtex("r", 3.6, 0.5, 0.5, "P(shortfall > 0)");
+  plmtex("r", 3.6, 0.5, 0.5, "P(> 0)");
   plcol0(C_PROB);
   set_width(P, 1.6);
   pllsty(3);
@@ -734,41 +781,43 @@ static void shortfall_panel(const plot_ctx *P, const panel *pn, int sr, const ch
 
   legend L = {0};
   legend_add(&L, PL_LEGEND_COLOR_BOX | PL_LEGEND_LINE, C_SERIES0 + 3 * sr + 1,
-             C_SERIES0 + 3 * sr + 2, 1, 2.0, "power_shortfall where > 0: median, bands");
-  legend_add(&L, PL_LEGEND_LINE, 0, C_PROB, 3, 1.6, "P(power_shortfall > 0), right axis");
+             C_SERIES0 + 3 * sr + 2, 1, 2.0, l1);
+  legend_add(&L, PL_LEGEND_LINE, 0, C_PROB, 3, 1.6, l2);
   legend_place(P, &L, &o);
 }
 
-/* A page of fan charts for one unit; power_shortfall gets a panel of its own. */
+/* A page of fan charts for one unit; a series that is zero in many samples
+ * (power_shortfall) gets a panel of its own. */
 static void fan_page(const plot_ctx *P, const int *sel, int nsel) {
   const mc_spec *s = &P->job->spec;
-  int main_sel[MC_NSERIES], nmain = 0, shortfall = 0;
+  const mc_model_type *M = s->model;
+  int main_sel[MC_MAXSERIES], nmain = 0, shortfall = -1;
   for (int k = 0; k < nsel; k++) {
-    if (sel[k] == MC_S_POWER_SHORTFALL)
-      shortfall = 1;
+    if ((M->series[sel[k]].flags & MC_SERIES_NOLOG) && shortfall < 0)
+      shortfall = sel[k];
     else
       main_sel[nmain++] = sel[k];
   }
-  const char *suffix, *ylabel, *what;
-  unit_words(mc_series[sel[0]].unit, &suffix, &ylabel, &what);
+  chart_words w;
+  chart_words_for(M, sel[0], &w);
   char title[256], run[160], sub[320];
-  snprintf(title, sizeof title, "%.127s: %s", s->scenario, what);
+  snprintf(title, sizeof title, "%.127s: %s", s->scenario, w.title);
   run_words(P, run, sizeof run);
   snprintf(sub, sizeof sub, "%s; median line, 25-75%% and 5-95%% bands", run);
   pladv(0);
-  if (nmain && shortfall) {
+  if (nmain && shortfall >= 0) {
     panel top = {VP_LEFT, VP_RIGHT2, 0.47, VP_TOP, 0, 0};
     panel bottom = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.425, 1, 0};
     fan_panel(P, &top, main_sel, nmain, title, sub);
-    shortfall_panel(P, &bottom, MC_S_POWER_SHORTFALL, NULL, NULL);
+    shortfall_panel(P, &bottom, shortfall, NULL, NULL);
   } else if (nmain) {
     panel one = {VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1, 0};
     fan_panel(P, &one, main_sel, nmain, title, sub);
   } else {
     panel one = {VP_LEFT, VP_RIGHT2, VP_BOTTOM, VP_TOP, 1, 0};
-    snprintf(title, sizeof title, "%.127s: power demanded above the cap", s->scenario);
-    snprintf(sub, sizeof sub, "%s; bands over the samples with a shortfall", run);
-    shortfall_panel(P, &one, MC_S_POWER_SHORTFALL, title, sub);
+    snprintf(title, sizeof title, "%.127s: %s", s->scenario, M->series[shortfall].meaning);
+    snprintf(sub, sizeof sub, "%s; bands over the samples where it is above 0", run);
+    shortfall_panel(P, &one, shortfall, title, sub);
   }
 }
 
@@ -784,7 +833,7 @@ static void crossover_page(const plot_ctx *P, int c) {
   double xnever = YH + 1.6 * u, x0 = Y0 - 0.7, x1 = YH + 2.4 * u, ytop = 1.0;
   char title[256], run[160], sub[400];
   snprintf(title, sizeof title, "%.127s: when is %s ≥ %s?", s->scenario,
-           mc_series[s->cross[c].lhs].name, mc_series[s->cross[c].rhs].name);
+           s->model->series[s->cross[c].lhs].name, s->model->series[s->cross[c].rhs].name);
   run_words(P, run, sizeof run);
   snprintf(sub, sizeof sub, "crossover '%s'; %s", s->cross[c].name, run);
   pladv(0);
@@ -900,7 +949,7 @@ static void crossover_page(const plot_ctx *P, int c) {
 
 typedef struct chart {
   int kind; /* 0 fan chart page, 1 crossover page */
-  int sel[MC_NSERIES], nsel, cross;
+  int sel[MC_MAXSERIES], nsel, cross;
   char final[1100], tmp[1100];
 } chart;
 
@@ -912,7 +961,7 @@ static int draw_all(const plot_ctx *P, chart *ch, int nch, mc_err *e) {
       plsdev(F->device);
       plsfnam(ch[i].tmp);
       plspage(0, 0, F->w, F->h, 0, 0);
-      set_colors();
+      set_colors(P->job->spec.model);
       plinit();
       plfontld(1);
     }
@@ -944,9 +993,9 @@ static int looks_like_names(const char *a) {
 static void list_series(const mc_spec *s, char *buf, size_t len) {
   size_t at = 0;
   buf[0] = '\0';
-  for (int i = 0; i < MC_NSERIES; i++)
-    if (!s || mc_spec_has_series(s, i))
-      at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "", mc_series[i].name);
+  for (int i = 0; i < s->model->nseries && at < len; i++)
+    if (mc_spec_has_series(s, i))
+      at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "", s->model->series[i].name);
 }
 
 int mc_cmd_plot(int argc, char **argv) {
@@ -1000,17 +1049,11 @@ int mc_cmd_plot(int argc, char **argv) {
     fprintf(stderr, "crossover plot: one results file expected\n%s", plot_usage);
     return MC_EINPUT;
   }
-  char valid[512];
-  list_series(NULL, valid, sizeof valid);
   if (series_opt && nnames == 0) {
-    fprintf(stderr, "crossover plot: --series needs at least one name; valid series: %s\n", valid);
+    fprintf(stderr, "crossover plot: --series needs at least one name (crossover report lists "
+                    "a file's series)\n");
     return MC_EINPUT;
   }
-  for (int j = 0; j < nnames; j++)
-    if (mc_series_find(names[j]) < 0) {
-      fprintf(stderr, "crossover plot: unknown series '%s'; valid series: %s\n", names[j], valid);
-      return MC_EINPUT;
-    }
 
   /* The output name, its format and the stem the per-chart names extend. */
   char stem[1024], dflt[1100];
@@ -1051,7 +1094,7 @@ int mc_cmd_plot(int argc, char **argv) {
   }
   const mc_spec *s = &job.spec;
   static chart ch[MAXCHARTS];
-  int nch = 0, sel[MC_NSERIES], nsel = 0;
+  int nch = 0, sel[MC_MAXSERIES], nsel = 0;
   plot_ctx P = {input, &job, st, mc_stats_done_samples(st), F};
   ntmp = 0;
   pl_warning[0] = '\0';
@@ -1065,26 +1108,27 @@ int mc_cmd_plot(int argc, char **argv) {
                     MAXY);
     goto cleanup;
   }
+  const mc_model_type *M = s->model;
   if (nnames == 0) {
-    static const int dflt_sel[] = {MC_S_TRAINING_COMPUTE,
-                                   MC_S_INFERENCE_COMPUTE,
-                                   MC_S_TRAINING_ENERGY,
-                                   MC_S_INFERENCE_ENERGY,
-                                   MC_S_POWER,
-                                   MC_S_POWER_SHORTFALL};
-    for (size_t j = 0; j < sizeof dflt_sel / sizeof dflt_sel[0]; j++)
-      if (mc_spec_has_series(s, dflt_sel[j]))
-        sel[nsel++] = dflt_sel[j];
+    /* the model's default charts, in order */
+    for (int c = 0; c < M->ncharts; c++)
+      for (int id = 0; id < M->nseries && !M->charts[c].on_request; id++)
+        if (chart_has(&M->charts[c], M->series[id].name) && mc_spec_has_series(s, id))
+          sel[nsel++] = id;
   } else
     for (int j = 0; j < nnames; j++) {
-      int id = mc_series_find(names[j]), dup = 0;
-      if (!mc_spec_has_series(s, id)) {
-        char here[512];
+      int id = mc_series_find(M, names[j]), dup = 0;
+      if (id < 0 || !mc_spec_has_series(s, id)) {
+        char here[1024];
         list_series(s, here, sizeof here);
-        rc = mc_err_set(&err, MC_EINPUT,
-                        "%s has no series '%s' (it needs a power cap: power.capacity); series "
-                        "in this file: %s",
-                        input, names[j], here);
+        if (id < 0)
+          rc = mc_err_set(&err, MC_EINPUT, "unknown series '%s' (model %s); series in %s: %s",
+                          names[j], M->name, input, here);
+        else
+          rc = mc_err_set(&err, MC_EINPUT,
+                          "%s has no series '%s': it needs %s; series in this "
+                          "file: %s",
+                          input, names[j], M->series[id].needs, here);
         goto cleanup;
       }
       for (int k = 0; k < nsel; k++)
@@ -1093,20 +1137,24 @@ int mc_cmd_plot(int argc, char **argv) {
         sel[nsel++] = id;
     }
   /* A fan chart page per unit, in the order the units first appear. */
-  int used[MC_NSERIES] = {0};
+  int used[MC_MAXSERIES] = {0};
   for (int k = 0; k < nsel; k++) {
     if (used[k])
       continue;
     chart *c = &ch[nch++];
     memset(c, 0, sizeof *c);
-    for (int m = k; m < nsel; m++)
-      if (!used[m] && !strcmp(mc_series[sel[m]].unit, mc_series[sel[k]].unit)) {
+    chart_words w;
+    chart_words_for(M, sel[k], &w);
+    for (int m = k; m < nsel; m++) {
+      chart_words wm;
+      chart_words_for(M, sel[m], &wm);
+      if (!used[m] && !strcmp(M->series[sel[m]].unit, M->series[sel[k]].unit) &&
+          !strcmp(wm.suffix, w.suffix)) {
         c->sel[c->nsel++] = sel[m];
         used[m] = 1;
       }
-    const char *suffix, *yl, *what;
-    unit_words(mc_series[sel[k]].unit, &suffix, &yl, &what);
-    snprintf(c->final, sizeof c->final, "%s-%s%s", stem, suffix, F->ext);
+    }
+    snprintf(c->final, sizeof c->final, "%s-%s%s", stem, w.suffix, F->ext);
   }
   for (int c = 0; c < s->ncross; c++) {
     chart *x = &ch[nch++];

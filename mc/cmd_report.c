@@ -117,8 +117,9 @@ static const char *samples_note(const mc_spec *s, const mc_stats *st, char *buf,
 /* Sensitivity target t's indices, and the order of the parameters by total
  * index, largest first (NaN last). */
 typedef struct sens_result {
-  double first[MC_NPARAM], total[MC_NPARAM], first_ci[2 * MC_NPARAM], total_ci[2 * MC_NPARAM];
-  int order[MC_NPARAM];
+  double first[MC_MAXPARAM], total[MC_MAXPARAM], first_ci[2 * MC_MAXPARAM],
+      total_ci[2 * MC_MAXPARAM];
+  int order[MC_MAXPARAM];
 } sens_result;
 
 static void sens_get(const mc_stats *st, int t, sens_result *r) {
@@ -143,6 +144,7 @@ static const char *sens_meaning(const mc_sens_target *t) {
 
 /* The sensitivity section, text (md 0) or markdown (md 1). */
 static void report_sensitivity(const mc_spec *s, const mc_stats *st, int md) {
+  const mc_model_type *M = s->model;
   if (!st->nsens)
     return;
   uint64_t n = mc_stats_done_samples(st);
@@ -167,7 +169,7 @@ static void report_sensitivity(const mc_spec *s, const mc_stats *st, int md) {
              "parameter", "first order", "total");
     for (int i = 0; i < st->sens_k; i++) {
       int j = r.order[i];
-      const char *key = mc_params[st->sens_par[j]].key;
+      const char *key = M->param[st->sens_par[j]].key;
       if (md)
         printf("| %s | %.4f | [%.4f, %.4f] | %.4f | [%.4f, %.4f] |\n", key, r.first[j],
                r.first_ci[2 * j], r.first_ci[2 * j + 1], r.total[j], r.total_ci[2 * j],
@@ -182,6 +184,7 @@ static void report_sensitivity(const mc_spec *s, const mc_stats *st, int md) {
 
 static void report_text(const char *path, const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
   char note[256];
@@ -193,7 +196,7 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
     printf("  %s\n", job->description);
   for (int c = 0; c < s->ncross; c++) {
     const mc_crossover_spec *x = &s->cross[c];
-    printf("\nCrossover '%s': %s >= %s\n", x->name, mc_series[x->lhs].name, mc_series[x->rhs].name);
+    printf("\nCrossover '%s': %s >= %s\n", x->name, M->series[x->lhs].name, M->series[x->rhs].name);
     double q5 = mc_stats_time_quantile(st, c, 5), q50 = mc_stats_time_quantile(st, c, 50),
            q95 = mc_stats_time_quantile(st, c, 95);
     char b5[32], b50[32], b95[32];
@@ -221,10 +224,10 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
     }
   }
   printf("\nSeries: median +- its standard error [5%%, 95%%]\n");
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
+  for (int sr = 0; sr < M->nseries; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
-    printf("  %s (%s)\n", mc_series[sr].name, mc_series[sr].unit);
+    printf("  %s (%s)\n", M->series[sr].name, M->series[sr].unit);
     for (int y = 0; y < ny; y++) {
       if (!shown_year(s, y))
         continue;
@@ -244,12 +247,13 @@ static void report_text(const char *path, const mc_job *job, const mc_stats *st)
   printf("\nBands are within relative accuracy %g of the exact sample percentiles; crossing "
          "years within %.5f yr.\nA percentile's standard error is that of independent samples "
          "(order statistics either side of it;\nan upper estimate for lhs and sobol designs).\n",
-         s->rel_acc, 0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+         s->rel_acc, mc_engine_time_accuracy(s));
   design_note(s, s);
 }
 
 static void report_csv(const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
   printf("section,name,year,quantity,value,standard_error\n");
@@ -278,7 +282,7 @@ static void report_csv(const mc_job *job, const mc_stats *st) {
         printf("%.4f,\n", s->base_year + t);
     }
   }
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
+  for (int sr = 0; sr < M->nseries; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
     for (int y = 0; y < ny; y++) {
@@ -287,7 +291,7 @@ static void report_csv(const mc_job *job, const mc_stats *st) {
       static const double pp[3] = {5, 50, 95};
       for (int i = 0; i < 3; i++) {
         double se = mc_stats_series_percentile_se(st, sr, y, pp[i]);
-        printf("series,%s,%d,p%g,%.10g,", mc_series[sr].name, s->base_year + y, pp[i],
+        printf("series,%s,%d,p%g,%.10g,", M->series[sr].name, s->base_year + y, pp[i],
                mc_stats_series_percentile(st, sr, y, pp[i]));
         if (isfinite(se))
           printf("%.6g", se);
@@ -303,7 +307,7 @@ static void report_csv(const mc_job *job, const mc_stats *st) {
     sens_get(st, t, &r);
     for (int i = 0; i < st->sens_k; i++) {
       int j = r.order[i];
-      const char *key = mc_params[st->sens_par[j]].key;
+      const char *key = M->param[st->sens_par[j]].key;
       printf("sensitivity,%s,,first_order.%s,%.6g,%.3g\n", s->sens[t].name, key, r.first[j],
              (r.first_ci[2 * j + 1] - r.first_ci[2 * j]) / 2 / tq);
       printf("sensitivity,%s,,total.%s,%.6g,%.3g\n", s->sens[t].name, key, r.total[j],
@@ -314,6 +318,7 @@ static void report_csv(const mc_job *job, const mc_stats *st) {
 
 static void report_json(const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
   printf("{\n  \"scenario\": ");
@@ -329,7 +334,7 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   printf("  \"crossovers\": {");
   for (int c = 0; c < s->ncross; c++) {
     printf("%s\n    \"%s\": {\"lhs\": \"%s\", \"rhs\": \"%s\", ", c ? "," : "", s->cross[c].name,
-           mc_series[s->cross[c].lhs].name, mc_series[s->cross[c].rhs].name);
+           M->series[s->cross[c].lhs].name, M->series[s->cross[c].rhs].name);
     printf("\"crossing_year\": {\"p5\": ");
     static const double tp[3] = {5, 50, 95};
     for (int i = 0; i < 3; i++) {
@@ -354,11 +359,11 @@ static void report_json(const mc_job *job, const mc_stats *st) {
   }
   printf("\n  },\n  \"series\": {");
   int first = 1;
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
+  for (int sr = 0; sr < M->nseries; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
-    printf("%s\n    \"%s\": {\"units\": \"%s\", \"years\": [", first ? "" : ",", mc_series[sr].name,
-           mc_series[sr].unit);
+    printf("%s\n    \"%s\": {\"units\": \"%s\", \"years\": [", first ? "" : ",", M->series[sr].name,
+           M->series[sr].unit);
     first = 0;
     for (int y = 0; y < ny; y++) {
       printf("%s{\"year\": %d, \"p5\": ", y ? ", " : "", s->base_year + y);
@@ -388,7 +393,7 @@ static void report_json(const mc_job *job, const mc_stats *st) {
       json_str(s->sens[t].name);
       printf(": {\"parameters\": [");
       for (int i = 0; i < st->sens_k; i++)
-        printf("%s\"%s\"", i ? ", " : "", mc_params[st->sens_par[r.order[i]]].key);
+        printf("%s\"%s\"", i ? ", " : "", M->param[st->sens_par[r.order[i]]].key);
       const char *names[4] = {"first_order", "total", "first_order_ci", "total_ci"};
       for (int q = 0; q < 4; q++) {
         printf("],\n      \"%s\": [", names[q]);
@@ -452,6 +457,7 @@ static void fmt_time(const mc_spec *s, double t, char *buf, size_t len) {
 
 static void report_markdown(const char *path, const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   uint64_t n = mc_stats_done_samples(st);
   int ny = st->ny;
   printf("# Crossover report: %s\n\n", s->scenario);
@@ -473,8 +479,8 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
     fmt_time(s, mc_stats_time_quantile(st, c, 50), b50, sizeof b50);
     fmt_time(s, mc_stats_time_quantile(st, c, 95), b95, sizeof b95);
     double pn = (double)st->never[c] / n;
-    printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, mc_series[x->lhs].name,
-           mc_series[x->rhs].name);
+    printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, M->series[x->lhs].name,
+           M->series[x->rhs].name);
     printf("Crossing year: median %s, 90%% interval %s to %s. "
            "Not crossed by %d: %.*f (s.e. %.*f).\n\n",
            b50, b5, b95, s->horizon_year, prob_decimals(n), pn, prob_decimals(n),
@@ -500,10 +506,10 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
     if (shown_year(s, y))
       printf("---:|");
   printf("\n");
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
+  for (int sr = 0; sr < M->nseries; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
-    printf("| %s (%s) |", mc_series[sr].name, mc_series[sr].unit);
+    printf("| %s (%s) |", M->series[sr].name, M->series[sr].unit);
     for (int y = 0; y < ny; y++) {
       if (!shown_year(s, y))
         continue;
@@ -521,8 +527,7 @@ static void report_markdown(const char *path, const mc_job *job, const mc_stats 
          "Bands are within relative accuracy %g of the exact sample percentiles, and a "
          "median's s.e. is that of independent samples (from order statistics; an upper "
          "estimate for lhs and sobol); crossing years within %.5f yr.\n",
-         (unsigned long long)n, s->rel_acc,
-         0.5 / MC_TAU_BINS_PER_YEAR + 1.0 / (MC_SCAN_PER_YEAR << MC_BISECT_STEPS));
+         (unsigned long long)n, s->rel_acc, mc_engine_time_accuracy(s));
   if (s->method != MC_METHOD_MC)
     printf("\n");
   design_note(s, s);
@@ -664,15 +669,14 @@ static void compare_tables(const side *A, const side *B, int md) {
       continue;
     }
     const mc_crossover_spec *xb = &b->cross[cb];
+    const mc_series_info *sa = a->model->series, *sb = b->model->series;
     if (md)
-      printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, mc_series[x->lhs].name,
-             mc_series[x->rhs].name);
+      printf("\n## Crossover `%s`: %s >= %s\n\n", x->name, sa[x->lhs].name, sa[x->rhs].name);
     else
-      printf("\nCrossover '%s': %s >= %s\n", x->name, mc_series[x->lhs].name,
-             mc_series[x->rhs].name);
-    if (xb->lhs != x->lhs || xb->rhs != x->rhs)
-      printf("%sNote: in B it compares %s >= %s.\n", md ? "" : "  ", mc_series[xb->lhs].name,
-             mc_series[xb->rhs].name);
+      printf("\nCrossover '%s': %s >= %s\n", x->name, sa[x->lhs].name, sa[x->rhs].name);
+    if (strcmp(sb[xb->lhs].name, sa[x->lhs].name) || strcmp(sb[xb->rhs].name, sa[x->rhs].name))
+      printf("%sNote: in B it compares %s >= %s.\n", md ? "" : "  ", sb[xb->lhs].name,
+             sb[xb->rhs].name);
     const side *S[2] = {A, B};
     int cc[2] = {c, cb};
     for (int i = 0; i < 2; i++) {
@@ -733,11 +737,14 @@ static void compare_tables(const side *A, const side *B, int md) {
            "|---|---:|---:|---:|\n");
   else
     printf("\nSeries: median [5%%, 95%%]\n");
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
-    if (!mc_spec_has_series(a, sr) && !mc_spec_has_series(b, sr))
+  const mc_model_type *M = a->model;
+  for (int sr = 0; sr < M->nseries; sr++) {
+    int sb = mc_series_find(b->model, M->series[sr].name);
+    int ids[2] = {sr, sb};
+    if (!mc_spec_has_series(a, sr) && (sb < 0 || !mc_spec_has_series(b, sb)))
       continue;
     if (!md)
-      printf("  %s (%s)\n    %-6s %-32s %s\n", mc_series[sr].name, mc_series[sr].unit, "year", "A",
+      printf("  %s (%s)\n    %-6s %-32s %s\n", M->series[sr].name, M->series[sr].unit, "year", "A",
              "B");
     for (int y = 0; y < A->st->ny; y++) {
       int yb = a->base_year + y - b->base_year;
@@ -747,18 +754,18 @@ static void compare_tables(const side *A, const side *B, int md) {
       const side *S[2] = {A, B};
       int yy[2] = {y, yb};
       for (int i = 0; i < 2; i++) {
-        if (!mc_spec_has_series(&S[i]->job->spec, sr)) {
+        if (ids[i] < 0 || !mc_spec_has_series(&S[i]->job->spec, ids[i])) {
           snprintf(cell[i], sizeof cell[i], "-");
           continue;
         }
         char m[32], lo[32], hi[32];
-        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 50), m, sizeof m);
-        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 5), lo, sizeof lo);
-        fmt_num(mc_stats_series_percentile(S[i]->st, sr, yy[i], 95), hi, sizeof hi);
+        fmt_num(mc_stats_series_percentile(S[i]->st, ids[i], yy[i], 50), m, sizeof m);
+        fmt_num(mc_stats_series_percentile(S[i]->st, ids[i], yy[i], 5), lo, sizeof lo);
+        fmt_num(mc_stats_series_percentile(S[i]->st, ids[i], yy[i], 95), hi, sizeof hi);
         snprintf(cell[i], sizeof cell[i], "%s [%s, %s]", m, lo, hi);
       }
       if (md)
-        printf("| %s (%s) | %d | %s | %s |\n", mc_series[sr].name, mc_series[sr].unit,
+        printf("| %s (%s) | %d | %s | %s |\n", M->series[sr].name, M->series[sr].unit,
                a->base_year + y, cell[0], cell[1]);
       else
         printf("    %-6d %-32s %s\n", a->base_year + y, cell[0], cell[1]);
@@ -813,8 +820,10 @@ static void compare_csv(const side *A, const side *B) {
       printf(",,\n");
     }
   }
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
-    if (!mc_spec_has_series(a, sr) || !mc_spec_has_series(b, sr))
+  const mc_model_type *M = a->model;
+  for (int sr = 0; sr < M->nseries; sr++) {
+    int sb = mc_series_find(b->model, M->series[sr].name);
+    if (!mc_spec_has_series(a, sr) || sb < 0 || !mc_spec_has_series(b, sb))
       continue;
     for (int y = 0; y < A->st->ny; y++) {
       int yb = a->base_year + y - b->base_year;
@@ -823,8 +832,8 @@ static void compare_csv(const side *A, const side *B) {
       static const double pp[3] = {5, 50, 95};
       for (int i = 0; i < 3; i++) {
         double va = mc_stats_series_percentile(A->st, sr, y, pp[i]);
-        double vb = mc_stats_series_percentile(B->st, sr, yb, pp[i]);
-        printf("series,%s,%d,p%g,%.10g,%.10g,%.10g,,\n", mc_series[sr].name, a->base_year + y,
+        double vb = mc_stats_series_percentile(B->st, sb, yb, pp[i]);
+        printf("series,%s,%d,p%g,%.10g,%.10g,%.10g,,\n", M->series[sr].name, a->base_year + y,
                pp[i], va, vb, vb - va);
       }
     }
@@ -953,6 +962,7 @@ static double param_fraction(const mc_stats *st, double a, int p, double x, int 
  * those samples are confined to part of their range, the likely cause. */
 static void warn_faults(const char *path, const mc_job *job, const mc_stats *st) {
   const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
   if (st->fault_samples == 0)
     return;
   uint64_t n = mc_stats_done_samples(st);
@@ -962,7 +972,7 @@ static void warn_faults(const char *path, const mc_job *job, const mc_stats *st)
       "or gave NaN in some projection; those values are left out of the bands and moments of:\n",
       path, (unsigned long long)st->fault_samples, (unsigned long long)n,
       100.0 * (double)st->fault_samples / (double)n);
-  for (int sr = 0; sr < MC_NSERIES; sr++) {
+  for (int sr = 0; sr < M->nseries; sr++) {
     if (!mc_spec_has_series(s, sr))
       continue;
     int first = -1, last = -1;
@@ -978,13 +988,13 @@ static void warn_faults(const char *path, const mc_job *job, const mc_stats *st)
         most = nf;
     }
     if (first >= 0)
-      fprintf(stderr, "  %s in %d-%d (up to %llu samples a year)\n", mc_series[sr].name,
+      fprintf(stderr, "  %s in %d-%d (up to %llu samples a year)\n", M->series[sr].name,
               s->base_year + first, s->base_year + last, (unsigned long long)most);
   }
   /* Parameters ranked by the share of their samples the faulty ones span. */
-  int order[MC_NPARAM], k = 0;
-  double span[MC_NPARAM];
-  for (int p = 0; p < MC_NPARAM; p++) {
+  int order[MC_MAXPARAM], k = 0;
+  double span[MC_MAXPARAM];
+  for (int p = 0; p < M->nparam; p++) {
     if (!s->configured[p] || !(st->fault_lo[p] <= st->fault_hi[p]))
       continue; /* defaults follow another parameter or are constant */
     span[p] = param_fraction(st, s->rel_acc, p, st->fault_hi[p], 1) -
@@ -1007,7 +1017,7 @@ static void warn_faults(const char *path, const mc_job *job, const mc_stats *st)
   for (int i = 0; i < k && i < 5; i++) {
     int p = order[i];
     fprintf(stderr, "    %s from %.4g to %.4g %s (%.0f%% of its samples lie in that range)\n",
-            mc_params[p].key, st->fault_lo[p], st->fault_hi[p], mc_params[p].unit, 100 * span[p]);
+            M->param[p].key, st->fault_lo[p], st->fault_hi[p], M->param[p].unit, 100 * span[p]);
   }
 }
 

@@ -319,7 +319,7 @@ int mc_cmd_run(int argc, char **argv) {
                         "--seed changed since); resume with the same job or start afresh without "
                         "--resume",
                         ckpt);
-      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * MC_NSERIES * st->ny) != 0 ||
+      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * st->nser * st->ny) != 0 ||
                (st->nsens && memcmp(resumed->sens_shift, st->sens_shift,
                                     sizeof *st->sens_shift * (size_t)st->nsens) != 0))
         rc = mc_err_set(e, MC_EINPUT,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_demand.h"
 #include "mc_design.h"
 #include "mc_sample.h"
 #include "mc_spec.h"
@@ -60,7 +61,7 @@ static void test_lhs_stratification(void **state) {
     unsigned char *hit = calloc(n, 1);
     assert_true(u && v && hit);
     for (int p = 0; p < MC_NPARAM; p++) {
-      uint64_t stream = mc_rng_stream(mc_params[p].key);
+      uint64_t stream = mc_rng_stream(mc_demand_params[p].key);
       mc_design_uniforms(&d, stream, p + 1, 0, (int)n, u);
       /* the same values in odd-sized pieces from arbitrary starting indices */
       for (uint64_t at = 0; at < n;) {
@@ -272,7 +273,7 @@ static void test_sobol_uniformity(void **state) {
     mc_design d;
     mc_design_init(&d, MC_METHOD_SOBOL, seed, (uint64_t)n);
     for (int p = 0; p < MC_NPARAM; p++) {
-      uint64_t stream = mc_rng_stream(mc_params[p].key);
+      uint64_t stream = mc_rng_stream(mc_demand_params[p].key);
       mc_design_uniforms(&d, stream, p + 1, 0, n, u);
       int bins[16] = {0};
       double mean = 0;

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "mc_demand.h"
 #include "mc_job.h"
 
 #define REQUIRED_DOTTED                                                                            \
@@ -117,7 +118,7 @@ static void test_nested_equals_dotted(void **state) {
 static void test_defaults(void **state) {
   mc_job *job = load_ok(REQUIRED_DOTTED);
   mc_spec d;
-  mc_spec_defaults(&d);
+  mc_spec_defaults(&d, &mc_model_demand);
   const mc_spec *s = &job->spec;
   assert_string_equal(s->scenario, d.scenario);
   assert_int_equal(s->base_year, d.base_year);
@@ -139,11 +140,11 @@ static void test_defaults(void **state) {
   assert_int_equal(s->samples_out, 0);
   assert_string_equal(job->description, "");
   for (int p = 0; p < MC_NPARAM; p++) {
-    int required = mc_params[p].dflt_kind == MC_DEF_REQUIRED;
+    int required = mc_demand_params[p].dflt_kind == MC_DEF_REQUIRED;
     assert_int_equal(s->configured[p], required);
-    if (mc_params[p].dflt_kind == MC_DEF_VALUE)
-      assert_true(mc_dist_quantile(&s->dist[p], 0.3) == mc_params[p].dflt);
-    if (mc_params[p].dflt_kind == MC_DEF_INFINITE)
+    if (mc_demand_params[p].dflt_kind == MC_DEF_VALUE)
+      assert_true(mc_dist_quantile(&s->dist[p], 0.3) == mc_demand_params[p].dflt);
+    if (mc_demand_params[p].dflt_kind == MC_DEF_INFINITE)
       assert_true(isinf(mc_dist_quantile(&s->dist[p], 0.7)));
   }
   /* Positions of the values, and what was written. */

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "mc_model.h"
+#include "mc_demand.h"
 
 #define N  4
 #define NY 16
@@ -48,15 +48,16 @@ static void setup(fixture *f, int has_cap, int policy) {
     f->inbuf[MC_P_W0][i] = has_cap ? 15 : NAN;
     f->inbuf[MC_P_GW][i] = has_cap ? 1.2 : NAN;
   }
+  f->m.type = &mc_model_demand;
   f->m.ny = NY;
   f->m.has_cap = has_cap;
   f->m.policy = policy;
 }
 
 static void run_grid(fixture *f) {
-  mc_model_prepare((const double *const *)f->in, N, f->coef);
-  mc_model_grid(&f->m, (const double *const *)f->in, (const double *const *)f->coef, N, f->grid, N,
-                f->work);
+  mc_demand_prepare((const double *const *)f->in, N, f->coef);
+  mc_demand_grid(&f->m, (const double *const *)f->in, (const double *const *)f->coef, N, f->grid, N,
+                 f->work);
 }
 
 static double G(fixture *f, int s, int y, int i) { return f->grid[(s * NY + y) * N + i]; }
@@ -70,8 +71,8 @@ static void test_constant_growth_crossing(void **state) {
   run_grid(&f);
   int year[N];
   double tau[N];
-  mc_model_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
-                     MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
+  mc_demand_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
+                      MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
   for (int i = 0; i < 3; i++) {
     double T0 = f.inbuf[MC_P_T0][i], I0 = f.inbuf[MC_P_I0][i];
     double exact = log(T0 / I0) / log(f.inbuf[MC_P_GI][i] / f.inbuf[MC_P_GT][i]);
@@ -190,8 +191,8 @@ static void test_base_year_and_never(void **state) {
   run_grid(&f);
   int year[N];
   double tau[N];
-  mc_model_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
-                     MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
+  mc_demand_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
+                      MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
   assert_int_equal(year[0], 0);
   assert_true(tau[0] == 0);
   assert_int_equal(year[1], -1);
@@ -213,8 +214,8 @@ static void test_crossing_between_grid_years(void **state) {
   run_grid(&f);
   int year[N];
   double tau[N];
-  mc_model_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
-                     MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
+  mc_demand_crossover(&f.m, (const double *const *)f.in, (const double *const *)f.coef, N,
+                      MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE, f.grid, N, year, tau);
   assert_int_equal(year[0], -1);
   assert_true(tau[0] > 0 && tau[0] < 1);
 }
@@ -421,16 +422,18 @@ static void test_crossover_matches_reference(void **state) {
     /* every fourth set over a long horizon: several 64-year windows */
     int ny = set % 4 == 3 ? NYL : NY;
     for (int cap = 0; cap < 2; cap++) {
-      mc_model m = {ny, cap, MC_POLICY_PROPORTIONAL};
-      mc_model_prepare((const double *const *)in, NR, coef);
-      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, NR, grid, NR, work);
+      mc_model m = {
+          .type = &mc_model_demand, .ny = ny, .has_cap = cap, .policy = MC_POLICY_PROPORTIONAL};
+      mc_demand_prepare((const double *const *)in, NR, coef);
+      mc_demand_grid(&m, (const double *const *)in, (const double *const *)coef, NR, grid, NR,
+                     work);
       for (int p = 0; p < 4; p++) {
         int lhs = pairs[p][0], rhs = pairs[p][1];
         int n = lengths[(set + p) % 6];
         ref_crossover(ny, (const double *const *)coef, n, lhs, rhs, p % 2 ? -1.0 : 1.0, p >= 2,
                       grid, NR, ryear, rtau);
-        mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, n, lhs, rhs,
-                           grid, NR, year, tau);
+        mc_demand_crossover(&m, (const double *const *)in, (const double *const *)coef, n, lhs, rhs,
+                            grid, NR, year, tau);
         assert_memory_equal(year, ryear, n * sizeof *year);
         assert_memory_equal(tau, rtau, n * sizeof *tau);
         for (int i = 0; i < n; i++)

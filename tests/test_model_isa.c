@@ -1,7 +1,7 @@
 /* The AVX2 and AVX-512 clones of the coefficients, the grid loop and the crossing-time search
  * (picked at run time where the CPU has them) and the baseline x86-64 build give the same bits. The
- * library's mc_model_grid and mc_model_crossover are compared with this file's copy of
- * engine/mc_model.c built without clones. */
+ * library's mc_demand_grid and mc_demand_crossover are compared with this file's copy of
+ * engine/mc_demand.c built without clones. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,20 +11,19 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "mc_model.h"
+#include "mc_demand.h"
 
 #define MC_MODEL_NO_CLONES
-#define mc_model_init      plain_init
-#define mc_model_prepare   plain_prepare
-#define mc_model_eval      plain_eval
-#define mc_model_grid      plain_grid
-#define mc_model_crossover plain_crossover
-#include "../engine/mc_model.c"
-#undef mc_model_init
-#undef mc_model_prepare
-#undef mc_model_eval
-#undef mc_model_grid
-#undef mc_model_crossover
+#define MC_DEMAND_KERNEL_ONLY
+#define mc_demand_prepare   plain_prepare
+#define mc_demand_eval      plain_eval
+#define mc_demand_grid      plain_grid
+#define mc_demand_crossover plain_crossover
+#include "../engine/mc_demand.c"
+#undef mc_demand_prepare
+#undef mc_demand_eval
+#undef mc_demand_grid
+#undef mc_demand_crossover
 
 #define N  1000
 #define NY 16
@@ -64,14 +63,14 @@ static void test_clones_same_bits(void **state) {
   double *coef2[MC_NCOEF];
   for (int c = 0; c < MC_NCOEF; c++)
     coef2[c] = coef2buf[c];
-  mc_model_prepare((const double *const *)in, N, coef);
+  mc_demand_prepare((const double *const *)in, N, coef);
   plain_prepare((const double *const *)in, N, coef2);
   assert_memory_equal(coefbuf, coef2buf, sizeof coefbuf);
   for (int cap = 0; cap < 2; cap++)
     for (int policy = 0; policy < 3; policy++) {
-      mc_model m = {NY, cap, policy};
-      mc_model_prepare((const double *const *)in, N, coef);
-      mc_model_grid(&m, (const double *const *)in, (const double *const *)coef, N, g1, N, work);
+      mc_model m = {.type = &mc_model_demand, .ny = NY, .has_cap = cap, .policy = policy};
+      mc_demand_prepare((const double *const *)in, N, coef);
+      mc_demand_grid(&m, (const double *const *)in, (const double *const *)coef, N, g1, N, work);
       plain_grid(&m, (const double *const *)in, (const double *const *)coef, N, g2, N, work);
       assert_memory_equal(g1, g2, sizeof g1);
       static const int pairs[][2] = {{MC_S_INFERENCE_COMPUTE, MC_S_TRAINING_COMPUTE},
@@ -82,8 +81,8 @@ static void test_clones_same_bits(void **state) {
       for (int p = 0; p < 5; p++) {
         static int y1[N], y2[N];
         static double t1[N], t2[N];
-        mc_model_crossover(&m, (const double *const *)in, (const double *const *)coef, N,
-                           pairs[p][0], pairs[p][1], g1, N, y1, t1);
+        mc_demand_crossover(&m, (const double *const *)in, (const double *const *)coef, N,
+                            pairs[p][0], pairs[p][1], g1, N, y1, t1);
         plain_crossover(&m, (const double *const *)in, (const double *const *)coef, N, pairs[p][0],
                         pairs[p][1], g1, N, y2, t2);
         assert_memory_equal(y1, y2, sizeof y1);

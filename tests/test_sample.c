@@ -11,6 +11,7 @@
 #include <Random123/philox.h>
 #include <cmocka.h>
 
+#include "mc_demand.h"
 #include "mc_engine.h"
 #include "mc_sample.h"
 
@@ -30,7 +31,7 @@ static void make(mc_spec *s, int p, const char *type, int n, const char *const *
 static void test_fast_paths_match_exact(void **state) {
   (void)state;
   mc_spec s;
-  mc_spec_defaults(&s);
+  mc_spec_defaults(&s, &mc_model_demand);
   s.seed = 99;
   make(&s, MC_P_T0, "lognormal", 2, (const char *[]){"median", "gsd"}, (double[]){6e28, 1.8});
   make(&s, MC_P_GT, "normal", 4, (const char *[]){"mean", "sd", "min", "max"},
@@ -68,7 +69,7 @@ static void test_fast_paths_match_exact(void **state) {
       double exact = mc_dist_quantile(&s.dist[p], u[i]);
       if (!(fabs(out[p][i] - exact) <= 1e-8 * scale + 1e-12 * fabs(exact)))
         fail_msg("%s: sample %d: sampler %.17g, inverse CDF %.17g (u = %.17g, kind %d)",
-                 mc_params[p].key, i, out[p][i], exact, u[i], smp.kind[p]);
+                 mc_demand_params[p].key, i, out[p][i], exact, u[i], smp.kind[p]);
     }
   }
   /* every fast path was exercised */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_demand.h"
 #include "mc_engine.h"
 #include "mc_job.h"
 
