@@ -4,54 +4,23 @@
 #include <Random123/philox.h>
 #include <math.h>
 
+#include "mc_design_joe_kuo.h"
 #include "mc_sample.h"
 #include "mc_spec.h"
 
 /* ---- Sobol' direction numbers ------------------------------------------- */
 
-/* Joe & Kuo, new-joe-kuo-6.21201, dimensions 2..MC_SOBOL_MAXDIM: degree s of
- * the primitive polynomial, its coefficients a (binary, the interior ones),
- * and the initial direction numbers m_1..m_s. Dimension 1 has m_k = 1. */
-static const struct {
-  int s, a;
-  int m[8];
-} joe_kuo[MC_SOBOL_MAXDIM - 1] = {
-    {1, 0, {1}},                        /* 2 */
-    {2, 1, {1, 3}},                     /* 3 */
-    {3, 1, {1, 3, 1}},                  /* 4 */
-    {3, 2, {1, 1, 1}},                  /* 5 */
-    {4, 1, {1, 1, 3, 3}},               /* 6 */
-    {4, 4, {1, 3, 5, 13}},              /* 7 */
-    {5, 2, {1, 1, 5, 5, 17}},           /* 8 */
-    {5, 4, {1, 1, 5, 5, 5}},            /* 9 */
-    {5, 7, {1, 1, 7, 11, 19}},          /* 10 */
-    {5, 11, {1, 1, 5, 1, 1}},           /* 11 */
-    {5, 13, {1, 1, 1, 3, 11}},          /* 12 */
-    {5, 14, {1, 3, 5, 5, 31}},          /* 13 */
-    {6, 1, {1, 3, 3, 9, 7, 49}},        /* 14 */
-    {6, 13, {1, 1, 1, 15, 21, 21}},     /* 15 */
-    {6, 16, {1, 3, 1, 13, 27, 49}},     /* 16 */
-    {6, 19, {1, 1, 1, 15, 7, 5}},       /* 17 */
-    {6, 22, {1, 3, 1, 15, 13, 25}},     /* 18 */
-    {6, 25, {1, 1, 5, 5, 19, 61}},      /* 19 */
-    {7, 1, {1, 3, 7, 11, 23, 15, 103}}, /* 20 */
-    {7, 4, {1, 3, 7, 13, 13, 15, 69}},  /* 21 */
-    {7, 7, {1, 1, 3, 13, 7, 35, 63}},   /* 22 */
-    {7, 8, {1, 3, 5, 9, 1, 25, 53}},    /* 23 */
-    {7, 14, {1, 3, 1, 13, 9, 35, 107}}, /* 24 */
-    {7, 19, {1, 3, 1, 5, 27, 61, 31}},  /* 25 */
-    {7, 21, {1, 1, 5, 11, 19, 41, 61}}, /* 26 */
-    {7, 28, {1, 3, 5, 3, 3, 13, 69}},   /* 27 */
-    {7, 31, {1, 1, 7, 13, 1, 19, 1}},   /* 28 */
-    {7, 32, {1, 3, 7, 5, 13, 19, 59}},  /* 29 */
-    {7, 37, {1, 1, 3, 9, 25, 29, 41}},  /* 30 */
-    {7, 41, {1, 3, 5, 13, 23, 1, 55}},  /* 31 */
-    {7, 42, {1, 3, 7, 3, 13, 59, 17}},  /* 32 */
-    {7, 50, {1, 3, 1, 3, 5, 53, 69}},   /* 33 */
-    {7, 55, {1, 1, 5, 5, 23, 33, 13}},  /* 34 */
-};
+/* Joe & Kuo, new-joe-kuo-6.21201, dimensions 2..MC_SOBOL_MAXDIM: mc_joe_kuo[d - 2]
+ * (mc_design_joe_kuo.h, generated; its comment says from what) holds
+ * dimension d's degree s, polynomial coefficients a and initial direction
+ * numbers m_1..m_s. Dimension 1 has m_k = 1. */
+_Static_assert(MC_JOE_KUO_NDIM == MC_SOBOL_MAXDIM, "regenerate mc_design_joe_kuo.h "
+                                                   "(scripts/sobol_table.py --ndim)");
+_Static_assert(2 * MC_NPARAM <= MC_SOBOL_MAXDIM,
+               "a sensitivity design needs dimensions 1..2 MC_NPARAM (matrices A and B)");
 
-/* v[d][k] = m_{k+1} 2^(63-k): the direction numbers as 64-bit fractions. */
+/* v[d][k] = m_{k+1} 2^(63-k): the direction numbers as 64-bit fractions
+ * (512 KiB for 1024 dimensions, filled on first use). */
 static uint64_t sobol_v[MC_SOBOL_MAXDIM][64];
 static int sobol_ready;
 
@@ -64,10 +33,10 @@ static void sobol_init(void) {
   for (int k = 0; k < 64; k++)
     sobol_v[0][k] = UINT64_C(1) << (63 - k);
   for (int d = 1; d < MC_SOBOL_MAXDIM; d++) {
-    int s = joe_kuo[d - 1].s, a = joe_kuo[d - 1].a;
+    int s = mc_joe_kuo[d - 1].s, a = mc_joe_kuo[d - 1].a;
     uint64_t *v = sobol_v[d];
     for (int k = 0; k < s; k++)
-      v[k] = (uint64_t)joe_kuo[d - 1].m[k] << (63 - k);
+      v[k] = (uint64_t)mc_joe_kuo[d - 1].m[k] << (63 - k);
     for (int k = s; k < 64; k++) {
       uint64_t x = v[k - s] ^ (v[k - s] >> s);
       for (int j = 1; j < s; j++)

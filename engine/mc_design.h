@@ -37,9 +37,12 @@
 
 #include <stdint.h>
 
-/* Dimensions with direction numbers: two per parameter (the sensitivity
- * design's matrices A and B). */
-#define MC_SOBOL_MAXDIM 34
+/* Dimensions with direction numbers: Joe & Kuo's first 1024 (table
+ * mc_design_joe_kuo.h, from scripts/sobol_table.py), room for two per
+ * parameter (the sensitivity design's matrices A and B) of models with up to
+ * 512 parameters. Dimensions 1..34 give the same points as when the table
+ * stopped there (tests/test_design.c pins them). */
+#define MC_SOBOL_MAXDIM 1024
 /* Rounds of the LHS permutation's Feistel network. */
 #define MC_LHS_ROUNDS 6
 
