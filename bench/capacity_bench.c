@@ -93,7 +93,7 @@ int main(int argc, char **argv) {
     }
   }
   double *grid = malloc((size_t)MC_CAP_NSERIES * ny * n * sizeof *grid);
-  double *work = malloc(MC_CAPACITY_WORK(ny) * n * sizeof *work);
+  double *work = malloc(MC_CAPACITY_WORK_DOUBLES(ny) * sizeof *work);
   uint8_t *bind = malloc((size_t)ny * n);
   int *year = malloc(N * sizeof *year);
   double *tau = malloc(N * sizeof *tau);

@@ -98,10 +98,16 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
 /* Energy of 1 GW drawn for a year (8 766 h), in TWh. */
 #define MC_TWH_PER_GW_YEAR 8.766
 
-/* Scratch doubles per sample slot that mc_capacity_grid needs for ny grid
- * years: work holds MC_CAPACITY_WORK(ny) * stride doubles. */
-#define MC_CAP_WORK_STATE    25
-#define MC_CAPACITY_WORK(ny) ((size_t)(ny) + MC_CAP_WORK_STATE)
+/* The scratch of mc_capacity_grid for ny grid years: MC_CAPACITY_WORK_DOUBLES(ny)
+ * doubles in all, whatever the number of samples and the stride. The kernel
+ * takes the samples in chunks of MC_CAP_CHUNK, each through all the years,
+ * with rows of MC_CAP_WORK_PITCH doubles: a pitch that is not a multiple of
+ * 4 kB, so that the rows do not all fall in the same sets of the first-level
+ * cache. */
+#define MC_CAP_CHUNK                 128
+#define MC_CAP_WORK_PITCH            (MC_CAP_CHUNK + 8)
+#define MC_CAP_WORK_STATE            30
+#define MC_CAPACITY_WORK_DOUBLES(ny) (((size_t)(ny) + MC_CAP_WORK_STATE) * MC_CAP_WORK_PITCH)
 
 /* Every series of model `capacity` at the grid years y = 0 .. ny-1 (ny >= 1)
  * for the samples i = 0 .. n-1 (n <= stride).
@@ -115,7 +121,7 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
  * Out: grid[(s * ny + y) * stride + i] for every series s (enum
  * mc_cap_series); binding[y * bstride + i] = the binding constraint (enum
  * mc_cap_binding) of year y >= 1, and MC_BIND_NONE for y = 0. work: scratch
- * of MC_CAPACITY_WORK(ny) * stride doubles, owned by the caller; nothing is
+ * of MC_CAPACITY_WORK_DOUBLES(ny) doubles, owned by the caller; nothing is
  * allocated. The arrays must not overlap. The kernel reads back the rows
  * hardware_added and capex of earlier years from grid (the additions of each
  * vintage), so grid must be readable.

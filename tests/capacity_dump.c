@@ -47,7 +47,7 @@ int main(int argc, char **argv) {
   uint8_t *bind = malloc((size_t)ny * n);
   double *bgrid = malloc((size_t)MC_CAP_NSERIES * ny * stride * sizeof *bgrid);
   uint8_t *bbind = malloc((size_t)ny * (stride + 3));
-  double *work = malloc(MC_CAPACITY_WORK(ny) * stride * sizeof *work);
+  double *work = malloc(MC_CAPACITY_WORK_DOUBLES(ny) * sizeof *work);
   int *byear = malloc((size_t)block * sizeof *byear);
   double *tauc[4];
   int32_t *yearc[4];

@@ -145,7 +145,7 @@ typedef struct block {
   const double *in[MC_CAP_NPARAM];
   double grid[MC_CAP_NSERIES * MAXNY * MAXN];
   uint8_t bind[MAXNY * MAXN];
-  double work[MC_CAPACITY_WORK(MAXNY) * MAXN];
+  double work[MC_CAPACITY_WORK_DOUBLES(MAXNY)];
 } block;
 
 /* Central values of the calibration table for every sample. */
@@ -555,7 +555,7 @@ static void test_bounds(void **state) {
   enum { N = 5, NY = 7, STRIDE = 9, BSTRIDE = 11 };
   static block b;
   central(&b, N, NY);
-  static double grid[MC_CAP_NSERIES * NY * STRIDE], work[MC_CAPACITY_WORK(NY) * STRIDE + 8];
+  static double grid[MC_CAP_NSERIES * NY * STRIDE], work[MC_CAPACITY_WORK_DOUBLES(NY) + 8];
   static uint8_t bind[NY * BSTRIDE];
   for (size_t k = 0; k < sizeof grid / sizeof grid[0]; k++)
     grid[k] = -7.0;
@@ -570,7 +570,7 @@ static void test_bounds(void **state) {
     for (int i = 0; i < BSTRIDE; i++)
       assert_true((bind[y * BSTRIDE + i] == 0x5A) == (i >= N));
   for (int k = 0; k < 8; k++)
-    assert_true(work[MC_CAPACITY_WORK(NY) * STRIDE + k] == -7.0);
+    assert_true(work[MC_CAPACITY_WORK_DOUBLES(NY) + k] == -7.0);
   for (int i = 0; i < N; i++)
     assert_int_equal(bind[i], MC_BIND_NONE);
 }
@@ -581,7 +581,7 @@ static void test_clones_same_bits(void **state) {
   (void)state;
   enum { N = 1000, NY = 16 };
   static double par[MC_CAP_NPARAM][N], g1[MC_CAP_NSERIES * NY * N], g2[MC_CAP_NSERIES * NY * N];
-  static double work[MC_CAPACITY_WORK(NY) * N];
+  static double work[MC_CAPACITY_WORK_DOUBLES(NY)];
   static uint8_t b1[NY * N], b2[NY * N];
   static block c;
   central(&c, 1, NY);
