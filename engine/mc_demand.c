@@ -707,7 +707,7 @@ static const mc_chart_info demand_charts[] = {
     {"share", "inference share of compute", "Share of total compute", "inference_share", 1},
 };
 
-static int demand_work(int ny) { return MC_MODEL_WORK; }
+static int demand_work(int ny) { return MC_MODEL_WORK * MC_BLOCK; }
 
 static void demand_resolve(mc_spec *s) { s->has_cap = s->configured[MC_P_W0]; }
 

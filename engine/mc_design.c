@@ -16,8 +16,9 @@
  * numbers m_1..m_s. Dimension 1 has m_k = 1. */
 _Static_assert(MC_JOE_KUO_NDIM == MC_SOBOL_MAXDIM, "regenerate mc_design_joe_kuo.h "
                                                    "(scripts/sobol_table.py --ndim)");
-_Static_assert(2 * MC_NPARAM <= MC_SOBOL_MAXDIM,
-               "a sensitivity design needs dimensions 1..2 MC_NPARAM (matrices A and B)");
+_Static_assert(2 * (MC_MAXPARAM + 1) <= MC_SOBOL_MAXDIM,
+               "a sensitivity design needs dimensions 1..2 (nparam + 1) (matrices A and B, "
+               "each with the regime)");
 
 /* v[d][k] = m_{k+1} 2^(63-k): the direction numbers as 64-bit fractions
  * (512 KiB for 1024 dimensions, filled on first use). */

@@ -656,7 +656,7 @@ static int workspace_alloc(workspace *w, const mc_spec *spec, int ny, mc_err *e)
   int np = M->nparam, ncross = spec->ncross, nsens = spec->nsens;
   size_t B = MC_BLOCK;
   size_t doubles =
-      B * (np + M->ncoef + (size_t)M->nseries * ny + np + (size_t)M->work(ny) + ncross);
+      B * (np + M->ncoef + (size_t)M->nseries * ny + np + ncross) + (size_t)M->work(ny);
   if (nsens)
     doubles += B * (np + 3 * (size_t)nsens + 1);
   w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + B * (size_t)ny);
@@ -672,7 +672,7 @@ static int workspace_alloc(workspace *w, const mc_spec *spec, int ny, mc_err *e)
   w->scratch = p;
   p += B * np;
   w->mwork = p;
-  p += B * M->work(ny);
+  p += M->work(ny);
   for (int i = 0; i < ncross; i++, p += B)
     w->tau[i] = p;
   if (nsens) {

@@ -18,7 +18,6 @@
 #include "mc_spec.h"
 #include "mc_xsum.h"
 
-#define MC_BLOCK 1024
 /* Bins per year of the crossing-time histogram (bin 0 holds exact zeros). */
 #define MC_TAU_BINS_PER_YEAR 4096
 /* Version of the state layout below, stored in results files. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const mc_model_type *const mc_models[MC_NMODELS] = {&mc_model_demand};
+const mc_model_type *const mc_models[MC_NMODELS] = {&mc_model_demand, &mc_model_capacity};
 
 const mc_model_type *mc_model_find(const char *name) {
   for (int i = 0; i < MC_NMODELS; i++)

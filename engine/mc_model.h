@@ -37,7 +37,7 @@ struct mc_model {
 void mc_model_init(mc_model *m, const mc_spec *spec);
 
 /* The kernel's entry points (see the file comment). prepare fills
- * type->ncoef rows of coef; grid needs type->work(ny) * n doubles of work. */
+ * type->ncoef rows of coef; grid needs type->work(ny) doubles of work. */
 static inline void mc_model_prepare(const mc_model *m, const double *const *in, int n,
                                     double *const *coef) {
   m->type->prepare(m, in, n, coef);
@@ -56,7 +56,7 @@ static inline void mc_model_crossover(const mc_model *m, const double *const *in
 /* The models, in the order `crossover --help` lists them. */
 extern const mc_model_type mc_model_demand, mc_model_capacity;
 extern const mc_model_type *const mc_models[];
-#define MC_NMODELS 1
+#define MC_NMODELS 2
 
 /* The model of a name, or NULL. */
 const mc_model_type *mc_model_find(const char *name);

@@ -45,6 +45,9 @@ typedef struct mc_series_info {
   const char *needs;   /* NULL, or what a job needs to produce it (mc_model_type.has_series) */
 } mc_series_info;
 
+/* Samples in a block: the unit of work of the kernels and of the engine. */
+#define MC_BLOCK 1024
+
 /* Capacities of the per-model tables. */
 #define MC_MAXPARAM  48
 #define MC_MAXSERIES 32
@@ -85,7 +88,7 @@ typedef struct mc_model_type {
   int ncharts;            /* the default fan charts of `crossover plot` */
   const mc_chart_info *charts;
   int ncoef;                   /* per-sample coefficient rows of prepare */
-  int (*work)(int ny);         /* per-sample scratch doubles of grid */
+  int (*work)(int ny);         /* scratch doubles of grid for a block of up to MC_BLOCK samples */
   double tau_error;            /* bound on the crossing-time search's own error, years */
   void (*resolve)(mc_spec *s); /* model-specific resolution after defaults; may be NULL */
   int (*has_series)(const mc_spec *s, int series); /* NULL: every series */
