@@ -115,6 +115,11 @@ class _LazyH5(BackendArray):
     def _raw(self, key):
         return np.asarray(self._dset[key])
 
+    def __deepcopy__(self, memo):
+        # The file is open read-only: a deep copy may share it (xarray copies
+        # its variables deeply when aligning, and h5py objects cannot be copied).
+        return self
+
 
 # ---- one file --------------------------------------------------------------------
 
@@ -323,7 +328,7 @@ def _observation_units(b):
     b.add("observation_units", b.vars["observation_series"].dims,
           np.array(units, dtype=object).reshape(b.vars["observation_series"].shape),
           {"long_name": "units of each observed value (those of its series)"},
-          "/observations/series")
+          "/observations/series, /series/*/percentiles@units")
 
 
 def _sensitivity(b, g):
@@ -664,8 +669,8 @@ def open_many(paths, names=None, *, join="inner", samples=False):
     dss = []
     try:
         for p in paths:
-            dss.append(open(p, samples=samples))
-        out = combine(dss, names=names, join=join).load()
+            dss.append(open(p, samples=samples).load())
+        out = combine(dss, names=names, join=join)
     finally:
         for d in dss:
             d.close()

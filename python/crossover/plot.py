@@ -1,10 +1,14 @@
 """Plots of Crossover results with matplotlib.
 
 Each function draws on the Axes given as ax=, or on a new matplotlib Figure
-of its own (made without pyplot, so no display or backend is involved: save it
-with ax.figure.savefig(...)), and returns the Axes.
+of its own with an Agg canvas (made without pyplot, so no display is involved
+and pyplot's backend is left alone: save it with ax.figure.savefig(...)), and
+returns the Axes. Every plot takes title= (a title of one's own) and legend=
+("right" of the plotting area, the default; "below" the x axis, for panels in
+a grid; None for no legend): a legend is never drawn over the data.
 """
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -47,14 +51,24 @@ def _new_axes(ax, size=(9.0, 4.8)):
     if ax is not None:
         return ax
     fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)                 # Agg, whatever pyplot's backend is
     return fig.add_subplot()
 
 
-def _legend_outside(ax, handles=None, labels=None, **kw):
-    """The legend right of the plotting area, never over the data."""
-    args = [] if handles is None else [handles, labels]
-    return ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
-                     frameon=False, **kw)
+def _legend_outside(ax, handles, where="right"):
+    """The legend beside the plotting area, never over the data: right of it
+    (where="right"), or under the x axis label (where="below", for Axes in a
+    grid of panels); where=None draws none."""
+    labels = [h.get_label() for h in handles]
+    if where is None or where is False:
+        return None
+    if where == "below":
+        return ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                         borderaxespad=3.4, frameon=False)
+    if where != "right":
+        raise ValueError(f"legend={where!r}: 'right', 'below' or None")
+    return ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                     borderaxespad=0.0, frameon=False)
 
 
 def _one_scenario(ds, what):
@@ -75,7 +89,7 @@ def _title_scenario(ds):
 
 def _years_axis(ax, years):
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=9))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto", min_n_ticks=3))
     ax.set_xlabel("Year")
     ax.grid(True, which="major", alpha=0.3, linewidth=0.6)
 
@@ -118,11 +132,17 @@ def _observations_of(ds, series):
     return out
 
 
+def _pit(p):
+    """A PIT readable at the ends: 0.9995 is not 1.00."""
+    return f"{p:.2f}" if 0.01 <= p <= 0.99 else f"{p:.4f}"
+
+
 def _short(text, n=38):
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def fan(ds, series, ax=None, *, color=None, log=None, observations=True, title=None):
+def fan(ds, series, ax=None, *, color=None, log=None, observations=True, title=None,
+        legend="right"):
     """Fan chart of one series: the median line and the 90% and 50% bands
     (5-95th and 25-75th percentiles; the nearest levels the file has otherwise),
     with the file's observations of that series as points. log: None picks a log
@@ -149,7 +169,7 @@ def fan(ds, series, ax=None, *, color=None, log=None, observations=True, title=N
     for year, value, src, pit in obs:
         h = ax.plot([year], [value], marker="D", markersize=7, color="black",
                     markerfacecolor="white", markeredgewidth=1.6, linestyle="none",
-                    label=f"observed {year}" + (f" (PIT {pit:.2f})" if np.isfinite(pit) else "")
+                    label=f"observed {year}" + (f" (PIT {_pit(pit)})" if np.isfinite(pit) else "")
                           + (f"\n{_short(src)}" if src else ""))[0]
         handles.append(h)
     lows = da.sel(percentile=bands[0][0]) if bands else da.sel(percentile=med)
@@ -162,7 +182,7 @@ def fan(ds, series, ax=None, *, color=None, log=None, observations=True, title=N
     ax.set_ylabel(label(ds, series))
     ax.set_title(title if title is not None else f"{_title_scenario(ds)}{_human(series)}",
                  loc="left")
-    _legend_outside(ax, handles, [h.get_label() for h in handles])
+    _legend_outside(ax, handles, legend)
     return ax
 
 
@@ -194,7 +214,7 @@ def _regime_curves(ds, name):
     return out
 
 
-def crossover(ds, name, ax=None, *, regimes=True, title=None):
+def crossover(ds, name, ax=None, *, regimes=True, title=None, legend="right"):
     """The probability that a crossover has happened by each year (the cumulative
     distribution of the crossover year), with its 95% interval where the file has
     standard errors, the probability of crossing in each year as bars, the median
@@ -245,15 +265,16 @@ def crossover(ds, name, ax=None, *, regimes=True, title=None):
     ax.set_ylabel("Probability")
     lhs, rhs = cum.attrs.get("lhs"), cum.attrs.get("rhs")
     what = f"{lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')}" if lhs and rhs else name
-    ax.set_title(title if title is not None else f"{_title_scenario(ds)}{name} crossover ({what})",
+    ax.set_title(title if title is not None else f"{_title_scenario(ds)}{name} crossover\n{what}",
                  loc="left")
-    _legend_outside(ax, handles, [h.get_label() for h in handles])
+    _legend_outside(ax, handles, legend)
     return ax
 
 
 # ---- several scenarios ----------------------------------------------------------------
 
-def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, title=None):
+def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, title=None,
+            legend="right"):
     """Scenarios overlaid: for a series, each scenario's median line and band
     (band=(lo, hi) percentile levels; None for medians only); for a crossover,
     each scenario's probability of having crossed by each year. data: a Dataset
@@ -277,7 +298,8 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
             d = da.sel(scenario=ds["scenario"].values[k])
             if band is not None:
                 lo, hi = d.sel(percentile=band[0]), d.sel(percentile=band[1])
-                ax.fill_between(years, lo, hi, color=c, alpha=0.13, linewidth=0)
+                ax.fill_between(years, lo, hi, color=c, alpha=0.13 if len(scen) < 3 else 0.09,
+                                linewidth=0)
                 ax.plot(years, lo, color=c, linewidth=0.8, linestyle="--", alpha=0.8)
                 ax.plot(years, hi, color=c, linewidth=0.8, linestyle="--", alpha=0.8)
             (h,) = ax.plot(years, d.sel(percentile=med), color=c, linewidth=2.2, label=s)
@@ -310,20 +332,20 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("P(crossed by the year)")
         lhs, rhs = cum.attrs.get("lhs"), cum.attrs.get("rhs")
-        what = f"{name} crossover ({lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')})" if lhs and rhs \
+        what = f"{name} crossover\n{lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')}" if lhs and rhs \
             else f"{name} crossover"
     else:
         raise KeyError(f"{name!r} is neither a series ({series_names(ds)}) nor a crossover "
                        f"({crossover_names(ds)})")
     _years_axis(ax, years)
     ax.set_title(title if title is not None else what, loc="left")
-    _legend_outside(ax, handles, [h.get_label() for h in handles])
+    _legend_outside(ax, handles, legend)
     return ax
 
 
 # ---- sensitivity ----------------------------------------------------------------------
 
-def sensitivity(ds, target, ax=None, *, top=None, title=None):
+def sensitivity(ds, target, ax=None, *, top=None, title=None, legend="right"):
     """First-order and total Sobol' indices of one sensitivity target (names in
     ds['target']), one pair of bars per parameter with their 95% confidence
     intervals, largest total index first; top=N shows the N largest. Returns the
@@ -369,5 +391,5 @@ def sensitivity(ds, target, ax=None, *, top=None, title=None):
         meaning = str(t["sensitivity_meaning"].values)
     ax.set_title(title if title is not None else f"{_title_scenario(ds)}Sobol' indices of {target}"
                  + (f"\n({meaning})" if meaning else ""), loc="left", fontsize="medium")
-    _legend_outside(ax, bars, [b.get_label() for b in bars])
+    _legend_outside(ax, bars, legend)
     return ax
