@@ -19,6 +19,10 @@ from ._read import combine, crossover_names, series_names
 # A palette that stays distinguishable when bands overlap (Okabe-Ito).
 _COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
            "#F0E442"]
+# Scenarios also differ in line style and marker, so that curves which coincide
+# (two scenarios that differ only where this chart does not look) stay visible.
+_STYLES = ["-", (0, (5, 2)), (0, (1.5, 1.2)), "-.", (0, (8, 2, 1.5, 2))]
+_MARKERS = ["o", "s", "^", "D", "v"]
 
 
 # ---- names and labels -------------------------------------------------------------
@@ -302,12 +306,13 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
                                 linewidth=0)
                 ax.plot(years, lo, color=c, linewidth=0.8, linestyle="--", alpha=0.8)
                 ax.plot(years, hi, color=c, linewidth=0.8, linestyle="--", alpha=0.8)
-            (h,) = ax.plot(years, d.sel(percentile=med), color=c, linewidth=2.2, label=s)
+            (h,) = ax.plot(years, d.sel(percentile=med), color=c, linewidth=2.2, label=s,
+                           linestyle=_STYLES[k % len(_STYLES)])
             handles.append(h)
         if band is not None:
-            handles.append(Line2D([], [], color="0.3", linewidth=2.2, label="median"))
+            handles.append(Line2D([], [], color="0.3", linewidth=2.2, label="thick: medians"))
             handles.append(Line2D([], [], color="0.3", linewidth=0.8, linestyle="--",
-                                  label=_band_name(*band).replace(" band", " band edges")))
+                                  label="thin: " + _band_name(*band).replace(" band", " band edges")))
         if log is None:
             vals = da.sel(percentile=list(band)).values if band is not None \
                 else da.sel(percentile=med).values
@@ -326,8 +331,8 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
                 e = se.isel(scenario=k)
                 ax.fill_between(years, np.clip(d - 1.96 * e, 0, 1), np.clip(d + 1.96 * e, 0, 1),
                                 color=c, alpha=0.2, linewidth=0)
-            (h,) = ax.plot(years, d, color=c, marker="o", markersize=3.5, linewidth=2.0,
-                           label=f"{s}: {1 - float(d.values[-1]):.0%} not by {years[-1]}")
+            (h,) = ax.plot(years, d, color=c, marker=_MARKERS[k % len(_MARKERS)], markersize=4.5,
+                           linewidth=2.0, linestyle=_STYLES[k % len(_STYLES)], label=f"{s}: {1 - float(d.values[-1]):.0%} not by {years[-1]}")
             handles.append(h)
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("P(crossed by the year)")
