@@ -425,7 +425,7 @@ def _read_file(f, path, samples):
     b = _Builder(f, path)
     attrs = _attrs(f)
     # A file without the attribute `model` predates model `capacity`: its model is
-    # `demand`, the default of a job without `model:` (docs/results-format.md).
+    # `demand`, the default of a job without `model:` (docs/python.md).
     attrs.setdefault("model", "demand")
 
     for c in ("year", "percentile"):
@@ -452,11 +452,12 @@ def _read_file(f, path, samples):
                     break
     if "regimes" in f and isinstance(f["regimes"], h5py.Group):
         order = regimes["names"] or []
-        names = _stacked(b, f["regimes"], "regime", "regime", order, {"count": (), "probability": ()},
+        names = _stacked(b, f["regimes"], "regime", "regime", order,
+                         {"count": (), "probability": ()},
                          {"count": ("samples drawn in each regime", "1"),
                           "probability": ("share of the samples drawn in each regime", "1")})
-        if regimes["names"] is None and names:
-            regimes["names"] = names
+        if names:
+            regimes["names"] = names        # the attribute's order, then any others
     for key, obj in f.items():
         if key in _SKIP or key in ("year", "percentile", "regimes"):
             continue
@@ -594,7 +595,8 @@ def combine(datasets, names=None, join="inner"):
             dss = [d.sel({c: common}) if c in d.coords else d for d in dss]
     # Every other dimension (regime, constraint, observation, parameter, target,
     # sample, ...): the union, NaN (or "") where a file lacks a value.
-    dss = list(xr.align(*dss, join="outer", exclude=() if join == "outer" else ("year", "percentile")))
+    grid = () if join == "outer" else ("year", "percentile")
+    dss = list(xr.align(*dss, join="outer", exclude=grid))
     allvars = []
     for d in dss:
         allvars += [v for v in d.data_vars if v not in allvars]

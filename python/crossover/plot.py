@@ -190,6 +190,14 @@ def fan(ds, series, ax=None, *, color=None, log=None, observations=True, title=N
     return ax
 
 
+def _pair(var, sep):
+    """sep + 'inference compute ≥ training compute' from a crossover's lhs and rhs."""
+    lhs, rhs = var.attrs.get("lhs"), var.attrs.get("rhs")
+    if not (lhs and rhs):
+        return ""
+    return f"{sep}{lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')}"
+
+
 # ---- crossovers ---------------------------------------------------------------------
 
 def _cross_var(ds, name, x):
@@ -267,10 +275,8 @@ def crossover(ds, name, ax=None, *, regimes=True, title=None, legend="right"):
     ax.set_ylim(0, 1.02)
     _years_axis(ax, years)
     ax.set_ylabel("Probability")
-    lhs, rhs = cum.attrs.get("lhs"), cum.attrs.get("rhs")
-    what = f"{lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')}" if lhs and rhs else name
-    ax.set_title(title if title is not None else f"{_title_scenario(ds)}{name} crossover\n{what}",
-                 loc="left")
+    head = f"{_title_scenario(ds)}{name} crossover" + _pair(cum, "\n")
+    ax.set_title(title if title is not None else head, loc="left")
     _legend_outside(ax, handles, legend)
     return ax
 
@@ -299,7 +305,7 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
                              f"{ds['percentile'].values.tolist()}")
         for k, s in enumerate(scen):
             c = _COLORS[k % len(_COLORS)]
-            d = da.sel(scenario=ds["scenario"].values[k])
+            d = da.isel(scenario=k)
             if band is not None:
                 lo, hi = d.sel(percentile=band[0]), d.sel(percentile=band[1])
                 ax.fill_between(years, lo, hi, color=c, alpha=0.13 if len(scen) < 3 else 0.09,
@@ -311,8 +317,9 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
             handles.append(h)
         if band is not None:
             handles.append(Line2D([], [], color="0.3", linewidth=2.2, label="thick: medians"))
+            edges = _band_name(*band).replace(" band", " band edges")
             handles.append(Line2D([], [], color="0.3", linewidth=0.8, linestyle="--",
-                                  label="thin: " + _band_name(*band).replace(" band", " band edges")))
+                                  label=f"thin: {edges}"))
         if log is None:
             vals = da.sel(percentile=list(band)).values if band is not None \
                 else da.sel(percentile=med).values
@@ -331,14 +338,15 @@ def compare(data, name, ax=None, *, band=(5.0, 95.0), names=None, log=None, titl
                 e = se.isel(scenario=k)
                 ax.fill_between(years, np.clip(d - 1.96 * e, 0, 1), np.clip(d + 1.96 * e, 0, 1),
                                 color=c, alpha=0.2, linewidth=0)
+            last = float(d.values[-1])
+            lab = f"{s}: {1 - last:.0%} not by {years[-1]}" if np.isfinite(last) \
+                else f"{s}: no crossover {name}"
             (h,) = ax.plot(years, d, color=c, marker=_MARKERS[k % len(_MARKERS)], markersize=4.5,
-                           linewidth=2.0, linestyle=_STYLES[k % len(_STYLES)], label=f"{s}: {1 - float(d.values[-1]):.0%} not by {years[-1]}")
+                           linewidth=2.0, linestyle=_STYLES[k % len(_STYLES)], label=lab)
             handles.append(h)
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("P(crossed by the year)")
-        lhs, rhs = cum.attrs.get("lhs"), cum.attrs.get("rhs")
-        what = f"{name} crossover\n{lhs.replace('_', ' ')} ≥ {rhs.replace('_', ' ')}" if lhs and rhs \
-            else f"{name} crossover"
+        what = f"{name} crossover" + _pair(cum, "\n")
     else:
         raise KeyError(f"{name!r} is neither a series ({series_names(ds)}) nor a crossover "
                        f"({crossover_names(ds)})")
