@@ -42,7 +42,7 @@ def write(path, *, scenario="capacity-synthetic", base_year=2025, horizon_year=2
     rng = np.random.default_rng(seed)
     years = np.arange(base_year, horizon_year + 1, dtype=np.int32)
     pct = np.asarray(percentiles, dtype=np.float64)
-    ny, nq = len(years), len(pct)
+    ny = len(years)
     t = np.arange(ny, dtype=float)
     z = np.array([-2.326, -1.645, -1.2816, -0.6745, 0.0, 0.6745, 1.2816, 1.645, 2.326])
     zq = np.interp(pct, [1, 5, 10, 25, 50, 75, 90, 95, 99], z)
