@@ -9,7 +9,7 @@ PKGS=(
   libgsl-dev libyaml-dev librandom123-dev libcmocka-dev
   libplplot-dev plplot-driver-cairo
   slurmctld slurmd slurm-client munge
-  python3-numpy python3-h5py python3-xarray python3-h5netcdf netcdf-bin
+  python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib netcdf-bin
   clang-format clang libclang-rt-14-dev
 )
 missing=()
