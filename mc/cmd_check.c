@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "mc_engine.h"
 #include "mc_job.h"
+#include "mc_model.h"
 
 static const char usage[] =
     "usage: crossover check JOB.yaml\n"
@@ -28,14 +29,14 @@ static void num(double v, char *buf, size_t len) {
     snprintf(buf, len, "%.4g", v);
 }
 
-static void print_row(const char *key, const char *dist, int dwidth, const mc_dist *d,
+static void print_row(const char *key, int kwidth, const char *dist, int dwidth, const mc_dist *d,
                       const char *unit) {
   char q[3][32] = {"-", "-", "-"};
   static const double u[3] = {0.05, 0.5, 0.95};
   if (d)
     for (int i = 0; i < 3; i++)
       num(mc_dist_quantile(d, u[i]), q[i], sizeof q[i]);
-  printf("  %-27s %-*s %11s %11s %11s  %s\n", key, dwidth, dist, q[0], q[1], q[2], unit);
+  printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, key, dwidth, dist, q[0], q[1], q[2], unit);
 }
 
 static void print_job(const mc_job *job) {
@@ -88,8 +89,12 @@ static void print_job(const mc_job *job) {
     dwidth = 64;
 
   printf("\nparameters (5th, 50th and 95th percentiles):\n");
-  printf("  %-27s %-*s %11s %11s %11s  %s\n", "key", dwidth, "distribution", "p5", "p50", "p95",
-         "unit");
+  int kwidth = 3;
+  for (int p = 0; p < M->nparam; p++)
+    if ((int)strlen(M->param[p].key) > kwidth)
+      kwidth = (int)strlen(M->param[p].key);
+  printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, "key", dwidth, "distribution", "p5", "p50",
+         "p95", "unit");
   for (int p = 0; p < M->nparam; p++) {
     const mc_param_info *pi = &M->param[p];
     const mc_dist *d = NULL;
@@ -99,7 +104,7 @@ static void print_job(const mc_job *job) {
       d = &s->dist[p];
     else if (pi->dflt_kind == MC_DEF_FOLLOWS && s->configured[pi->follows])
       d = &s->dist[pi->follows];
-    print_row(pi->key, written[p], dwidth, d, pi->unit);
+    print_row(pi->key, kwidth, written[p], dwidth, d, pi->unit);
   }
 
   printf("\ncorrelations (Spearman rank):");
@@ -111,11 +116,13 @@ static void print_job(const mc_job *job) {
     printf("  %s ~ %s: %g\n", M->param[s->corr[i].a].key, M->param[s->corr[i].b].key,
            s->corr[i].rho);
 
-  printf("\npower:       ");
-  if (s->has_cap)
-    printf("capped by power.capacity, policy %s\n", mc_policy_names[s->policy]);
-  else
-    printf("no cap (power.capacity not configured)\n");
+  if (M == &mc_model_demand) { /* its power cap */
+    printf("\npower:       ");
+    if (s->has_cap)
+      printf("capped by power.capacity, policy %s\n", mc_policy_names[s->policy]);
+    else
+      printf("no cap (power.capacity not configured)\n");
+  }
 
   printf("\ncrossovers (first year with lhs >= rhs):\n");
   for (int i = 0; i < s->ncross; i++)

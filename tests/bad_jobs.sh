@@ -65,12 +65,16 @@ for file in "$@"; do
       show
       continue
     fi
-    for key in training.compute training.growth training.growth_longrun \
-      training.growth_halflife inference.compute inference.growth inference.growth_longrun \
-      inference.growth_halflife hardware.efficiency hardware.efficiency_growth \
-      hardware.power_factor training.utilization inference.utilization datacenter.pue \
-      datacenter.pue_trend power.capacity power.capacity_growth 'the job is valid' 'scenario:' \
-      'grid:' 'sampling:' 'crossovers' 'percentiles'; do
+    # every parameter of the job's model, as the NumPy references (written
+    # from the model's documentation, not from the C tables) list them
+    model=$(sed -n 's/^model: *\([a-z]*\).*/\1/p' "$tmp/out")
+    ref=$(dirname "$0")/../bench/reference.py
+    [ "$model" = capacity ] && ref=$(dirname "$0")/../bench/reference_capacity.py
+    keys=$(cd "$(dirname "$ref")" && /usr/bin/python3 -c "import sys, importlib; \
+      print(' '.join(importlib.import_module(sys.argv[1]).PARAMS))" "$(basename "$ref" .py)")
+    [ -n "$keys" ] || fail "no parameter list for model '$model'"
+    for key in $keys 'the job is valid' 'scenario:' 'grid:' 'sampling:' 'crossovers' \
+      'percentiles'; do
       grep -qF -- "$key" "$tmp/out" || fail "check printed no '$key'"
     done
     [ -s "$tmp/err" ] && fail "check wrote to stderr" && show

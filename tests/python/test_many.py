@@ -71,7 +71,7 @@ else:
 # A variable only some files have (power_shortfall: only with a power cap).
 mix = crossover.open_many([os.path.join(files, "epoch.h5"), os.path.join(files, "capped.h5")])
 sf = mix["power_shortfall"]
-if not np.all(np.isnan(sf.sel(scenario="epoch-2030"))) or np.isnan(sf.sel(scenario="power-capped")).any():
+if not np.all(np.isnan(sf.sel(scenario="epoch-2030-demand"))) or np.isnan(sf.sel(scenario="power-capped")).any():
     fail("power_shortfall: NaN for the run without a cap, values for the capped one")
 with h5py.File(os.path.join(files, "capped.h5"), "r") as f:
     if not same(sf.sel(scenario="power-capped"), f["series/power_shortfall/percentiles"][:]):

@@ -11,11 +11,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Two scenarios with per-sample output, sharing seed 2030 (common random
 # numbers), one of them on two ranks; and a third with another seed.
-for j in epoch-2030 slow-growth; do
+for j in epoch-2030-demand slow-growth; do
   sed 's/^outputs:$/outputs:\n  samples: true/' "$src/jobs/$j.yaml" > "$tmp/$j.yaml"
   grep -q 'samples: true' "$tmp/$j.yaml" || printf 'outputs:\n  samples: true\n' >> "$tmp/$j.yaml"
 done
-"$mpiexec" -n 2 --oversubscribe "$exe" run "$tmp/epoch-2030.yaml" --samples 30000 -q -o "$tmp/a.h5"
+"$mpiexec" -n 2 --oversubscribe "$exe" run "$tmp/epoch-2030-demand.yaml" --samples 30000 -q -o "$tmp/a.h5"
 "$exe" run "$tmp/slow-growth.yaml" --samples 30000 -q -o "$tmp/b.h5"
 "$exe" run "$src/jobs/slow-growth.yaml" --samples 20000 --seed 7 -q -o "$tmp/c.h5"
 

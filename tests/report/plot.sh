@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$exe" run "$src/jobs/power-capped.yaml" --samples 20000 -q -o "$tmp/capped.h5"
-"$exe" run "$src/jobs/epoch-2030.yaml" --samples 20000 -q -o "$tmp/e.h5"
+"$exe" run "$src/jobs/epoch-2030-demand.yaml" --samples 20000 -q -o "$tmp/e.h5"
 
 # Valid files: magic bytes and size. PNG and SVG: a file per chart.
 check_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$1: not a PNG"; }
