@@ -41,6 +41,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import reference as ref  # noqa: E402
+import reference_capacity as rc  # noqa: E402
 
 BAND_SLACK = 1e-9  # relative slack on the percentile bound (float rounding)
 MOMENT_RTOL = 1e-9
@@ -177,6 +178,41 @@ def check_moments(rep, name, mean, std, values):
               % (int(es.argmax()), std[es.argmax()], sr[es.argmax()], es.max()))
 
 
+def model_of(f, config):
+    """The job's model: the root attribute `model`, else `model:` in the config,
+    else demand (the default of jobs that name none)."""
+    if "model" in f.attrs:
+        return _str(f.attrs["model"])
+    m = re.search(r"^model:\s*([A-Za-z_]+)", config, re.M)
+    return m.group(1) if m else "demand"
+
+
+def check_constraints(rep, f, bind, years, n):
+    """/constraints/<name>/counts and fraction against the reference's binding
+    constraints bind [n, Y] (codes of rc.BINDING, -1 in the base year)."""
+    if "constraints" not in f:
+        rep.fail("/constraints", "missing (model capacity)")
+        return
+    for code, name in enumerate(rc.BINDING):
+        pre = "/constraints/" + name
+        if name not in f["constraints"]:
+            rep.fail(pre, "missing")
+            continue
+        want = (bind == code).sum(axis=0).astype(np.int64)
+        got = np.asarray(f["constraints"][name]["counts"][...]).astype(np.int64)
+        diff = np.nonzero(got != want)[0] if got.shape == want.shape else [0]
+        rep.check(len(diff) == 0, pre + "/counts", "exact (%d in the last year)" % want[-1],
+                  "shape %s; differ in %s: file %s, expected %s"
+                  % (got.shape, [int(years[d]) for d in diff[:5]], got[diff[:5]].tolist()
+                     if got.shape == want.shape else got.tolist(), want[diff[:5]].tolist()))
+        fr = np.asarray(f["constraints"][name]["fraction"][...], dtype=np.float64)
+        rep.check(fr.shape == want.shape and bool(np.all(np.abs(fr - want / n) <= PROB_TOL)),
+                  pre + "/fraction", "counts / n", "%s" % fr.tolist())
+    total = sum((bind == c).sum(axis=0) for c in range(len(rc.BINDING)))
+    rep.check(bool(np.all(total[1:] == n)) and total[0] == 0, "/constraints sum",
+              "n in every year after the base year", "%s" % total.tolist())
+
+
 def run_checks(path, quiet=False, use_yaml=True):
     """Checks the results file at path; returns the list of failed checks."""
     import h5py
@@ -191,6 +227,12 @@ def run_checks(path, quiet=False, use_yaml=True):
         y0, yh, n = int(a["base_year"]), int(a["horizon_year"]), int(a["samples"])
         fmt = _str(a.get("format", ""))
         rep.check(fmt == "crossover-results", "format", fmt, "format attribute %r" % fmt)
+        model = model_of(f, _str(a["config"]))
+        if model == "capacity":
+            return run_capacity_checks(rep, f, y0, yh, n, _str(a["config"]), use_yaml)
+        if model != "demand":
+            rep.fail("model", "unknown model %r" % model)
+            return rep.failures
         policy, acc, cfg_cap = parse_config(_str(a["config"]), use_yaml)
         if policy not in ref.POLICIES:
             rep.fail("config", "unknown power policy %r" % policy)
@@ -230,115 +272,151 @@ def run_checks(path, quiet=False, use_yaml=True):
                % (n, y0, yh, len(pcts), policy, acc, "power cap" if cap else "no power cap"))
 
         series = ref.project(params, y0, yh, policy)
-        for name in ref.SERIES:
-            if name not in series:
-                if "series" in f and name in f["series"]:
-                    rep.fail("/series/" + name, "present without a power cap")
-                continue
-            if "series" not in f or name not in f["series"]:
-                rep.fail("/series/" + name, "missing")
-                continue
-            g = f["series"][name]
-            vals = series[name]
-            check_quantiles(rep, "/series/%s/percentiles" % name, g["percentiles"][...], vals, pcts,
-                            acc)
-            check_moments(rep, "/series/%s" % name, g["mean"][...], g["std"][...], vals)
-        if "series" in f:
-            for name in f["series"]:
-                if name not in ref.SERIES:
-                    rep.note("/series/%s: not a series of MODEL.md, not checked" % name)
-
-        if "parameters" in f:
-            for key in f["parameters"]:
-                if key not in params:
-                    rep.note("/parameters/%s: no /samples/%s, not checked" % (key, key))
-                    continue
-                check_quantiles(rep, "/parameters/%s/percentiles" % key,
-                                f["parameters"][key]["percentiles"][...], params[key], pcts, acc)
-        else:
-            rep.note("no /parameters group")
-
-        if "crossover" not in f:
-            rep.fail("/crossover", "missing")
-            return rep.failures
-        for name in f["crossover"]:
-            g = f["crossover"][name]
-            lhs, rhs = _str(g.attrs.get("lhs", "")), _str(g.attrs.get("rhs", ""))
-            pre = "/crossover/%s" % name
-            if lhs not in series or rhs not in series:
-                rep.fail(pre, "lhs %r / rhs %r are not series of this job" % (lhs, rhs))
-                continue
-            yi = ref.crossover_year_index(series[lhs], series[rhs])
-            counts = np.bincount(yi[yi >= 0], minlength=ny).astype(np.uint64)
-            never = int((yi < 0).sum())
-            fc = np.asarray(g["year_counts"][...])
-            if fc.shape != (ny,):
-                rep.fail(pre + "/year_counts", "shape %s, expected (%d,)" % (fc.shape, ny))
-            else:
-                diff = np.nonzero(fc.astype(np.int64) != counts.astype(np.int64))[0]
-                rep.check(len(diff) == 0, pre + "/year_counts",
-                          "%s >= %s: exact, %d never" % (lhs, rhs, never),
-                          "differ in %s: file %s, expected %s"
-                          % ([int(years[d]) for d in diff[:5]], fc[diff[:5]].tolist(),
-                             counts[diff[:5]].tolist()))
-            fn = int(g.attrs.get("never", -1))
-            rep.check(fn == never, pre + " never", str(never), "%d, expected %d" % (fn, never))
-            prob = counts.astype(np.float64) / n
-            cum = np.cumsum(counts).astype(np.float64) / n
-            for ds, want in (("probability", prob), ("cumulative", cum)):
-                got = np.asarray(g[ds][...], dtype=np.float64)
-                ok = got.shape == want.shape and bool(np.all(np.abs(got - want) <= PROB_TOL))
-                rep.check(ok, "%s/%s" % (pre, ds), "matches the counts / n",
-                          "%s, expected %s" % (got.tolist()[:ny], want.tolist()))
-
-            key = "crossover." + name
-            if key not in f["samples"]:
-                rep.fail("/samples/" + key, "missing (run with outputs: {samples: true})")
-                continue
-            fy = np.asarray(f["samples"][key][...], dtype=np.float64)
-            _, tau = ref.crossings(params, y0, yh, lhs, rhs, policy)
-            ry = y0 + tau
-            cens_f, cens_r = np.isnan(fy), np.isinf(tau)
-            bad_c = np.nonzero(cens_f != cens_r)[0]
-            both = ~cens_f & ~cens_r
-            err = np.abs(fy - ry)
-            err = np.where(both, err, 0.0)
-            bad_t = np.nonzero(err > TAU_TOL + 1e-9)[0]
-            if len(bad_c):
-                i = bad_c[0]
-                rep.fail("/samples/" + key + " censoring",
-                         "%d samples differ; first: sample %d file %r, expected %r"
-                         % (len(bad_c), i, fy[i], ry[i] if np.isfinite(ry[i]) else "censored"))
-            else:
-                rep.ok("/samples/" + key + " censoring", "%d censored" % int(cens_r.sum()))
-            if len(bad_t):
-                i = bad_t[0]
-                rep.fail("/samples/" + key, "%d samples off by more than %g yr; first: sample %d "
-                         "file %.6f, expected %.6f" % (len(bad_t), TAU_TOL, i, fy[i], ry[i]))
-            else:
-                rep.ok("/samples/" + key, "within %g yr (worst %.2g)"
-                       % (TAU_TOL, err.max() if err.size else 0.0))
-
-            tq = np.asarray(g["time_quantiles"][...], dtype=np.float64)
-            want = ref.percentile(np.where(cens_f, np.inf, fy), pcts)
-            if tq.shape != want.shape:
-                rep.fail(pre + "/time_quantiles", "shape %s, expected %s" % (tq.shape, want.shape))
-                continue
-            bad = []
-            for q in range(len(pcts)):
-                if np.isinf(want[q]):
-                    if not np.isnan(tq[q]):
-                        bad.append("p%g: %r, expected NaN (censored)" % (pcts[q], tq[q]))
-                elif not (abs(tq[q] - want[q]) <= TQ_TOL + 1e-9):
-                    bad.append("p%g: %r, expected %.6f" % (pcts[q], tq[q], want[q]))
-            hint = ""
-            fin = np.isfinite(tq)
-            if bad and fin.any() and np.all(tq[fin] < y0 / 2):
-                hint = " (these look like years since the base year; INTERFACE.md asks for " \
-                       "fractional calendar years)"
-            rep.check(not bad, pre + "/time_quantiles", "within 1/2048 yr",
-                      "; ".join(bad[:3]) + hint)
+        crossing = lambda lhs, rhs: (ref.crossover_year_index(series[lhs], series[rhs]),
+                                     ref.crossings(params, y0, yh, lhs, rhs, policy)[1])
+        check_all(rep, f, params, series, ref.SERIES, crossing, pcts, acc, years, n, TAU_TOL)
     return rep.failures
+
+
+def run_capacity_checks(rep, f, y0, yh, n, config, use_yaml):
+    """Model capacity: series, binding constraints and crossovers recomputed
+    with bench/reference_capacity.py from the file's /samples."""
+    _, acc, _ = parse_config(config, use_yaml)
+    years = np.arange(y0, yh + 1)
+    if "percentile" not in f or "samples" not in f:
+        rep.fail("layout", "missing /percentile or /samples (run with outputs: {samples: true})")
+        return rep.failures
+    pcts = np.asarray(f["percentile"][...], dtype=np.float64)
+    g = f["samples"]
+    params = {k: np.asarray(g[k][...], dtype=np.float64) for k in rc.PARAMS if k in g}
+    missing = [k for k in rc.REQUIRED if k not in params]
+    if missing:
+        rep.fail("/samples", "missing parameters " + ", ".join(missing))
+        return rep.failures
+    rep.ok("config", "model capacity, n %d, %d-%d, %d percentiles, relative accuracy %g"
+           % (n, y0, yh, len(pcts), acc))
+    series, bind = rc.project(params, y0, yh, binding=True)
+    check_constraints(rep, f, bind, years, n)
+    crossing = lambda lhs, rhs: rc.crossings(series[lhs], series[rhs])
+    # crossing times are exact on the grid's log-linear interpolation: the
+    # engine's and the reference's differ only by rounding
+    check_all(rep, f, params, series, rc.SERIES, crossing, pcts, acc, years, n, 1e-9)
+    return rep.failures
+
+
+def check_all(rep, f, params, series, names, crossing, pcts, acc, years, n, tau_tol):
+    """The checks both models share: bands and moments of every series, the
+    realized parameters, and every crossover's counts, per-sample crossing
+    times and time quantiles. crossing(lhs, rhs) gives the reference's
+    (year index [n], tau [n] in years since the base year, inf = censored)."""
+    y0, ny = int(years[0]), len(years)
+    for name in names:
+        if name not in series:
+            if "series" in f and name in f["series"]:
+                rep.fail("/series/" + name, "present without a power cap")
+            continue
+        if "series" not in f or name not in f["series"]:
+            rep.fail("/series/" + name, "missing")
+            continue
+        g = f["series"][name]
+        vals = series[name]
+        check_quantiles(rep, "/series/%s/percentiles" % name, g["percentiles"][...], vals, pcts,
+                        acc)
+        check_moments(rep, "/series/%s" % name, g["mean"][...], g["std"][...], vals)
+    if "series" in f:
+        for name in f["series"]:
+            if name not in names:
+                rep.note("/series/%s: not a series of MODEL.md, not checked" % name)
+
+    if "parameters" in f:
+        for key in f["parameters"]:
+            if key not in params:
+                rep.note("/parameters/%s: no /samples/%s, not checked" % (key, key))
+                continue
+            check_quantiles(rep, "/parameters/%s/percentiles" % key,
+                            f["parameters"][key]["percentiles"][...], params[key], pcts, acc)
+    else:
+        rep.note("no /parameters group")
+
+    if "crossover" not in f:
+        rep.fail("/crossover", "missing")
+        return
+    for name in f["crossover"]:
+        g = f["crossover"][name]
+        lhs, rhs = _str(g.attrs.get("lhs", "")), _str(g.attrs.get("rhs", ""))
+        pre = "/crossover/%s" % name
+        if lhs not in series or rhs not in series:
+            rep.fail(pre, "lhs %r / rhs %r are not series of this job" % (lhs, rhs))
+            continue
+        yi, tau = crossing(lhs, rhs)
+        counts = np.bincount(yi[yi >= 0], minlength=ny).astype(np.uint64)
+        never = int((yi < 0).sum())
+        fc = np.asarray(g["year_counts"][...])
+        if fc.shape != (ny,):
+            rep.fail(pre + "/year_counts", "shape %s, expected (%d,)" % (fc.shape, ny))
+        else:
+            diff = np.nonzero(fc.astype(np.int64) != counts.astype(np.int64))[0]
+            rep.check(len(diff) == 0, pre + "/year_counts",
+                      "%s >= %s: exact, %d never" % (lhs, rhs, never),
+                      "differ in %s: file %s, expected %s"
+                      % ([int(years[d]) for d in diff[:5]], fc[diff[:5]].tolist(),
+                         counts[diff[:5]].tolist()))
+        fn = int(g.attrs.get("never", -1))
+        rep.check(fn == never, pre + " never", str(never), "%d, expected %d" % (fn, never))
+        prob = counts.astype(np.float64) / n
+        cum = np.cumsum(counts).astype(np.float64) / n
+        for ds, want in (("probability", prob), ("cumulative", cum)):
+            got = np.asarray(g[ds][...], dtype=np.float64)
+            ok = got.shape == want.shape and bool(np.all(np.abs(got - want) <= PROB_TOL))
+            rep.check(ok, "%s/%s" % (pre, ds), "matches the counts / n",
+                      "%s, expected %s" % (got.tolist()[:ny], want.tolist()))
+
+        key = "crossover." + name
+        if key not in f["samples"]:
+            rep.fail("/samples/" + key, "missing (run with outputs: {samples: true})")
+            continue
+        fy = np.asarray(f["samples"][key][...], dtype=np.float64)
+        ry = y0 + tau
+        cens_f, cens_r = np.isnan(fy), np.isinf(tau)
+        bad_c = np.nonzero(cens_f != cens_r)[0]
+        both = ~cens_f & ~cens_r
+        err = np.abs(fy - ry)
+        err = np.where(both, err, 0.0)
+        bad_t = np.nonzero(err > tau_tol + 1e-9)[0]
+        if len(bad_c):
+            i = bad_c[0]
+            rep.fail("/samples/" + key + " censoring",
+                     "%d samples differ; first: sample %d file %r, expected %r"
+                     % (len(bad_c), i, fy[i], ry[i] if np.isfinite(ry[i]) else "censored"))
+        else:
+            rep.ok("/samples/" + key + " censoring", "%d censored" % int(cens_r.sum()))
+        if len(bad_t):
+            i = bad_t[0]
+            rep.fail("/samples/" + key, "%d samples off by more than %g yr; first: sample %d "
+                     "file %.6f, expected %.6f" % (len(bad_t), tau_tol, i, fy[i], ry[i]))
+        else:
+            rep.ok("/samples/" + key, "within %g yr (worst %.2g)"
+                   % (tau_tol, err.max() if err.size else 0.0))
+
+        tq = np.asarray(g["time_quantiles"][...], dtype=np.float64)
+        want = ref.percentile(np.where(cens_f, np.inf, fy), pcts)
+        if tq.shape != want.shape:
+            rep.fail(pre + "/time_quantiles", "shape %s, expected %s" % (tq.shape, want.shape))
+            continue
+        bad = []
+        for q in range(len(pcts)):
+            if np.isinf(want[q]):
+                if not np.isnan(tq[q]):
+                    bad.append("p%g: %r, expected NaN (censored)" % (pcts[q], tq[q]))
+            elif not (abs(tq[q] - want[q]) <= TQ_TOL + 1e-9):
+                bad.append("p%g: %r, expected %.6f" % (pcts[q], tq[q], want[q]))
+        hint = ""
+        fin = np.isfinite(tq)
+        if bad and fin.any() and np.all(tq[fin] < y0 / 2):
+            hint = " (these look like years since the base year; INTERFACE.md asks for " \
+                   "fractional calendar years)"
+        rep.check(not bad, pre + "/time_quantiles", "within 1/2048 yr",
+                  "; ".join(bad[:3]) + hint)
 
 
 # ----------------------------------------------------------------------------
