@@ -368,6 +368,28 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   return mc_copula_init(d, rho, names, &s->copula, e);
 }
 
+/* A truncated normal or lognormal parameter p (MC_SK_TNORMAL, MC_SK_TLOGNORMAL)
+ * from uniforms x (n of them), in place: mu + sd z(F(lo) + u m) clamped to
+ * [lo, hi], exp of it for the lognormal; tmp holds n doubles. */
+static void truncated_values(const mc_sampler *s, int p, double *x, int n, double *tmp) {
+  const mc_dist *d = &s->spec->dist[p];
+  double a = s->tlo[p], m = s->tmass[p];
+  for (int i = 0; i < n; i++)
+    x[i] = a + x[i] * m;
+  normal_scores(s, x, n, tmp);
+  double mu = d->p[0], sd = d->p[1], lo = d->lo, hi = d->hi;
+  if (s->kind[p] == MC_SK_TNORMAL)
+    for (int i = 0; i < n; i++) {
+      double v = mu + sd * x[i];
+      x[i] = v < lo ? lo : (v > hi ? hi : v);
+    }
+  else
+    for (int i = 0; i < n; i++) {
+      double v = mc_exp(mu + sd * x[i]);
+      x[i] = v < lo ? lo : (v > hi ? hi : v);
+    }
+}
+
 /* Values from normal scores z (n of them) for parameter p, in place. */
 MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) {
   const mc_dist *d = &s->spec->dist[p];
@@ -381,8 +403,15 @@ MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) 
   } else {
     for (int i = 0; i < n; i++) {
       double v = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
-      v = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53); /* keep u inside (0, 1) */
-      z[i] = s->kind[p] == MC_SK_TABLE ? table_quantile(d, s->table[p], v) : mc_dist_quantile(d, v);
+      z[i] = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53); /* keep u inside (0, 1) */
+    }
+    if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
+      double tmp[MC_BLOCK];
+      truncated_values(s, p, z, n, tmp);
+    } else {
+      for (int i = 0; i < n; i++)
+        z[i] = s->kind[p] == MC_SK_TABLE ? table_quantile(d, s->table[p], z[i])
+                                         : mc_dist_quantile(d, z[i]);
     }
   }
 }
@@ -412,21 +441,7 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
       if (!in_copula[p])
         from_scores(s, p, x, n);
     } else if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
-      double a = s->tlo[p], m = s->tmass[p];
-      for (int i = 0; i < n; i++)
-        x[i] = a + x[i] * m;
-      normal_scores(s, x, n, scratch);
-      double mu = d->p[0], sd = d->p[1], lo = d->lo, hi = d->hi;
-      if (s->kind[p] == MC_SK_TNORMAL)
-        for (int i = 0; i < n; i++) {
-          double v = mu + sd * x[i];
-          x[i] = v < lo ? lo : (v > hi ? hi : v);
-        }
-      else
-        for (int i = 0; i < n; i++) {
-          double v = mc_exp(mu + sd * x[i]);
-          x[i] = v < lo ? lo : (v > hi ? hi : v);
-        }
+      truncated_values(s, p, x, n, scratch);
     } else if (s->kind[p] == MC_SK_TABLE) {
       for (int i = 0; i < n; i++)
         x[i] = table_quantile(d, s->table[p], x[i]);
