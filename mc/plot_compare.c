@@ -50,6 +50,17 @@ static void marks(const double *x, const double *y, int n, int f) {
     plstring(1, &x[i], &y[i], markers[f]);
 }
 
+/* 1 when crossover c of file f and d of file g have the same counts in the
+ * same years out of the same samples. */
+static int same_curve(const plot_ctx *P, int f, int c, int g, int d) {
+  const mc_stats *a = P->st[f], *b = P->st[g];
+  if (P->n[f] != P->n[g] || a->ny != b->ny || a->never[c] != b->never[d] ||
+      P->job[f]->spec.base_year != P->job[g]->spec.base_year)
+    return 0;
+  return !memcmp(a->year_counts + (size_t)c * a->ny, b->year_counts + (size_t)d * b->ny,
+                 sizeof *a->year_counts * (size_t)a->ny);
+}
+
 /* ---- crossovers ---------------------------------------------------------------------- */
 
 void plot_compare_cross_page(const plot_ctx *P, const plot_page *pg) {
@@ -96,14 +107,25 @@ void plot_compare_cross_page(const plot_ctx *P, const plot_page *pg) {
       snprintf(med, sizeof med, "median after %d", s->horizon_year);
     snprintf(text, sizeof text, "%.80s: %s; none by %d: %.1f%%", P->label[f], med, s->horizon_year,
              100.0 * st->never[cid[f]] / (double)P->n[f]);
+    /* a curve drawn over an equal one would hide it: the legend says so */
+    for (int g = 0; g < f; g++)
+      if (same_curve(P, f, cid[f], g, cid[g])) {
+        size_t at = strlen(text);
+        snprintf(text + at, sizeof text - at, " (the same as %.60s)", P->label[g]);
+        break;
+      }
     plot_legend_add(&L, PL_LEGEND_LINE, 0, C_SLOT_LINE(f), line_styles[f], 2.0, text);
   }
   double lx = 0, ly = 0;
+  /* the legend inside where it hides nothing, else in rows above the panel */
   int inside = plot_legend_spot(&L, &o, &lx, &ly);
   if (!inside)
-    pn.vx1 = plot_legend_room(&L, pn.vx0, pn.vx1);
+    pn.vy1 = VP_TOP - plot_legend_row(P, &L, pn.vx0, pn.vx1, VP_TOP) - 0.02;
   plot_frame(P, &pn, "P(crossover year ≤ y)");
+  plvpor(pn.vx0, pn.vx1, pn.vy0, VP_TOP);
   plot_titles(title, sub);
+  plvpor(pn.vx0, pn.vx1, pn.vy0, pn.vy1);
+  plwind(pn.x0, pn.x1, pn.y0, pn.y1);
   for (int f = 0; f < P->nfiles; f++) {
     plcol0(C_SLOT_LINE(f));
     plot_width(P, 2.0);
@@ -114,7 +136,8 @@ void plot_compare_cross_page(const plot_ctx *P, const plot_page *pg) {
     marks(yr[f], cum[f], ny[f], f);
     plschr(0, 1.0);
   }
-  plot_legend_draw(P, &L, inside, lx, ly);
+  if (inside)
+    plot_legend_draw(P, &L, 1, lx, ly);
 }
 
 /* ---- series ------------------------------------------------------------------------------ */
@@ -188,10 +211,13 @@ void plot_compare_series_page(const plot_ctx *P, const plot_page *pg) {
   compare_sub(P, "median line and 25-75% band per scenario", sub, sizeof sub);
   scenario_slots(P);
   pladv(0);
-  static cmp_data d[MC_MAXSERIES];
+  /* one series' percentiles at a time: first for the common y axis, then
+   * again for each panel */
+  static cmp_data d;
   double lo = HUGE_VAL, hi = -HUGE_VAL, minpos = HUGE_VAL, mpos = HUGE_VAL;
+  double r[4] = {HUGE_VAL, -HUGE_VAL, HUGE_VAL, HUGE_VAL}; /* unused ranges */
   for (int k = 0; k < pg->nsel; k++)
-    cmp_collect(P, pg->sel[k], &d[k], &lo, &hi, &minpos, &mpos);
+    cmp_collect(P, pg->sel[k], &d, &lo, &hi, &minpos, &mpos);
   plot_legend L = {0};
   for (int f = 0; f < P->nfiles; f++)
     plot_legend_add(&L, PL_LEGEND_LINE | PL_LEGEND_COLOR_BOX, C_SLOT_OUTER(f), C_SLOT_LINE(f),
@@ -213,7 +239,8 @@ void plot_compare_series_page(const plot_ctx *P, const plot_page *pg) {
     plot_name_words(M->series[pg->sel[k]].name, head, sizeof head);
     if (head[0] >= 'a' && head[0] <= 'z')
       head[0] = (char)(head[0] - 'a' + 'A');
-    cmp_panel(P, &pn, &d[k], head, w.ylabel);
+    cmp_collect(P, pg->sel[k], &d, &r[0], &r[1], &r[2], &r[3]);
+    cmp_panel(P, &pn, &d, head, w.ylabel);
   }
   plvpor(all.vx0, all.vx1, all.vy0, VP_TOP);
   plot_titles(title, sub);

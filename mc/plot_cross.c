@@ -14,7 +14,7 @@
 static void never_room(const mc_spec *s, double *u, double *xnever, double *x1) {
   *u = fmax(1.0, (s->horizon_year - s->base_year) / 15.0);
   *xnever = s->horizon_year + 1.6 * *u;
-  *x1 = s->horizon_year + 2.4 * *u;
+  *x1 = s->horizon_year + 2.5 * *u;
 }
 
 /* The 90% interval of the crossing time: a bracket near the top, open (an
@@ -278,7 +278,7 @@ static void sens_collect(const mc_stats *st, int t, sens_rows *r) {
       if (isfinite(v[q]))
         r->lo = fmin(r->lo, v[q]), r->hi = fmax(r->hi, v[q]);
   }
-  r->hi = r->hi > 0.6 ? fmax(1.0, r->hi) : r->hi * 1.08;
+  r->hi = r->hi > 0.6 ? fmax(1.0, r->hi) * 1.03 : r->hi * 1.08;
 }
 
 /* A bar from 0 to v in row band [y - h, y + h] with its interval [a, b]. */

@@ -386,8 +386,8 @@ void plot_fan_page(const plot_ctx *P, const plot_page *pg) {
   if (nmain && shortfall >= 0) {
     /* both laid out first, as they share their left and right edges; the
      * lower panel's axis labels say what it shows */
-    plot_panel top = plot_panel_at(VP_LEFT, VP_RIGHT2, 0.49, VP_TOP, 0);
-    plot_panel bottom = plot_panel_at(VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.445, 1);
+    plot_panel top = plot_panel_at(VP_LEFT, VP_RIGHT2, 0.5, VP_TOP, 0);
+    plot_panel bottom = plot_panel_at(VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.43, 1);
     fan_panel(P, &top, main_sel, nmain, title, sub, DRY, note, sizeof note);
     shortfall_panel(P, &bottom, shortfall, NULL, NULL, DRY, 0);
     top.vx0 = bottom.vx0 = fmax(top.vx0, bottom.vx0);

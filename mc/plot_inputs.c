@@ -182,7 +182,7 @@ static void wrapped_footer(const char *text, double disp) {
   double xmin, xmax, ymin, ymax, vx0, vx1, vy0, vy1;
   plgspa(&xmin, &xmax, &ymin, &ymax);
   plgvpd(&vx0, &vx1, &vy0, &vy1);
-  double room = (0.985 - vx0) * (xmax - xmin);
+  double room = 0.94 * (0.985 - vx0) * (xmax - xmin);
   char line[400];
   const char *p = text;
   plschr(0, 0.75);

@@ -31,13 +31,14 @@ void plot_series_rgb(const mc_model_type *M, const int *sel, int n, int k, int r
       const char *o = M->series[sel[i]].name;
       j += strncmp(o, "training", 8) && strncmp(o, "inference", 9) && strncmp(o, "total", 5);
     }
-    plot_palette(2 + j % 4, rgb);
+    static const int others[4] = {2, 4, 5, 3}; /* green, orange, sky blue, purple: */
+    plot_palette(others[j % 4], rgb);          /* neighbours that mix to no grey */
   }
 }
 
 void plot_set_slot(int k, const int c[3]) {
   plscol0a(C_SLOT_OUTER(k), c[0], c[1], c[2], 0.13);
-  plscol0a(C_SLOT_INNER(k), c[0], c[1], c[2], 0.3);
+  plscol0a(C_SLOT_INNER(k), c[0], c[1], c[2], 0.24);
   plscol0a(C_SLOT_LINE(k), c[0], c[1], c[2], 1.0);
   plscol0a(C_SLOT_EDGE(k), c[0], c[1], c[2], 0.6);
 }
@@ -53,7 +54,7 @@ void plot_set_colors(void) {
   plscol0a(C_MEDIAN, 0, 0, 0, 1.0);
   plscol0a(C_NEVER, 150, 150, 150, 0.9);
   plscol0a(C_KEY_OUTER, 90, 90, 90, 0.13);
-  plscol0a(C_KEY_INNER, 90, 90, 90, 0.3);
+  plscol0a(C_KEY_INNER, 90, 90, 90, 0.24);
   plscol0a(C_MUTED, 100, 100, 100, 1.0);
   plscol0a(C_HALO, 255, 255, 255, 0.85);
   for (int k = 0; k < C_NSLOTS; k++) {

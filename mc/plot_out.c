@@ -188,6 +188,8 @@ int plot_write(const plot_ctx *P, const char *out, const plot_page *pages, int n
   int nf = 0, rc = MC_OK;
   nfiles_open = 0;
   pl_warning[0] = '\0';
+  if (n < 1)
+    return mc_err_set(e, MC_EINPUT, "%s: nothing to draw", out);
   MC_CHECK(name_files(F, out, pages, n, single, &nf, e));
   if (!device_available(F->device))
     MC_FAIL(e, MC_EFAIL,
