@@ -601,7 +601,7 @@ static double legend_size_sub(const plot_legend *L, double *w, double *h) {
   plschr(0, LEG_TEXT);
   plgchr(&def, &ht);
   for (int i = 0; i < L->n; i++)
-    tw = fmax(tw, plot_text_mm(L->text[i]));
+    tw = fmax(tw, 1.03 * plot_text_mm(L->text[i])); /* a margin for the estimate */
   plschr(0, 1.0);
   *w = (2 * LEG_PAD + LEG_KEY + 0.7) * ht / (xmax - xmin) + tw / (xmax - xmin);
   *h = (L->n * LEG_ROW + 2 * LEG_PAD - 0.5) * ht / (ymax - ymin);
