@@ -9,15 +9,19 @@
 #include "mc_engine.h"
 #include "mc_job.h"
 #include "mc_model.h"
+#include "plot.h"
 
 static const char usage[] =
-    "usage: crossover check JOB.yaml\n"
+    "usage: crossover check JOB.yaml [--plot FILE.png|.pdf|.svg]\n"
     "\n"
     "Validates the job file and prints its scenario, grid and sampling, and for every\n"
     "parameter (in the order of the model's table, docs/model.md) the distribution as written, its "
     "5th, 50th\n"
     "and 95th percentiles and its unit; defaults are marked. Then the correlations,\n"
     "crossovers and outputs. Runs nothing.\n"
+    "\n"
+    "  --plot FILE   also draws the density of every sampled parameter's distribution,\n"
+    "                with its 5th, 50th and 95th percentiles, into FILE (one chart)\n"
     "\n"
     "Exit status: 0 when the job is valid; 2 when it is not (the message names the\n"
     "file, line and column and what was expected).\n";
@@ -148,11 +152,19 @@ static void print_job(const mc_job *job) {
 }
 
 int mc_cmd_check(int argc, char **argv) {
-  const char *path = NULL;
+  const char *path = NULL, *plot = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(usage, stdout);
       return 0;
+    }
+    if (!strcmp(argv[i], "--plot") || !strncmp(argv[i], "--plot=", 7)) {
+      plot = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
+      if (!*plot) {
+        fprintf(stderr, "crossover: check: --plot needs a file name\n%s", usage);
+        return 2;
+      }
+      continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "crossover: check: unknown option '%s'\n%s", argv[i], usage);
@@ -178,7 +190,9 @@ int mc_cmd_check(int argc, char **argv) {
   int rc = mc_job_load(path, job, &e);
   if (rc == MC_OK)
     print_job(job);
-  else
+  if (rc == MC_OK && plot)
+    rc = mc_plot_inputs(job, plot, &e);
+  if (rc != MC_OK)
     mc_cli_error(e.msg);
   mc_job_free(job);
   free(job);

@@ -13,3 +13,9 @@ add_test(NAME report_python_xarray
                  ${PYTHON3_DEBIAN})
 set_tests_properties(report_plot report_formats report_python_xarray
                      PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS report)
+
+# Charts drawn in process from the engine's state: the binding constraints of
+# model capacity from exact counts, which results files do not carry yet.
+mc_unit_test(test_plot ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.c mc_cli)
+target_compile_definitions(test_plot PRIVATE MC_SOURCE_DIR="${MC_SOURCE_DIR}")
+set_tests_properties(test_plot PROPERTIES LABELS report)
