@@ -491,7 +491,7 @@ int mc_codec_combine(mc_codec_image *dst, const mc_codec_image *src, mc_err *e) 
     int rc = own_values(a, e);
     if (rc != MC_OK)
       return rc;
-    void *to = a->rank ? a->own : (void *)&a->v;
+    void *to = a->rank ? a->own : &a->v;
     if (combine_values(a->rule, a->type, to, mc_codec_values(b), a->count) != 0)
       return mc_err_set(e, MC_EINPUT, "the states differ in %s, which must be equal", a->name);
   }

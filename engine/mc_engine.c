@@ -57,7 +57,7 @@ cleanup:
 static int reduce_field(const mc_codec_field *f, mc_codec_field *to, int root, MPI_Comm comm,
                         mc_err *e) {
   int rc = MC_OK;
-  void *out = !to ? NULL : to->rank ? to->own : (void *)&to->v;
+  void *out = !to ? NULL : to->rank ? to->own : &to->v;
   double *most = NULL;
   static const MPI_Op ops[] = {
       [MC_CB_SUM] = MPI_SUM, [MC_CB_OR] = MPI_BOR,    [MC_CB_MIN] = MPI_MIN,

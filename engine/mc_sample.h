@@ -62,7 +62,7 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
 
 /* As mc_sampler_block with other streams for the parameters' uniforms and
  * Sobol' dimensions dim_offset + p + 1 (the sensitivity design's second
- * matrix, engine/mc_engine.c: streams of "KEY#B", dim_offset nparam). */
+ * matrix, engine/mc_block.c: streams of "KEY#B", dim_offset nparam). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
                               uint64_t first, int n, double *const *out, double *scratch);
 

@@ -28,6 +28,10 @@ double mc_stats_series_std(const mc_stats *st, int series, int y) {
   return var > 0 ? sqrt(var) : 0.0;
 }
 
+uint64_t mc_stats_series_nonfinite(const mc_stats *st, int series, int y) {
+  return st->series[series * st->ny + y].nonfinite;
+}
+
 double mc_stats_param_percentile(const mc_stats *st, int param, double p) {
   return mc_sketch_quantile(&st->param[param], p);
 }

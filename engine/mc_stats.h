@@ -15,6 +15,9 @@ double mc_stats_series_percentile(const mc_stats *st, int series, int y, double 
 double mc_stats_series_mean(const mc_stats *st, int series, int y);
 double mc_stats_series_std(const mc_stats *st, int series, int y); /* population (ddof 0) */
 double mc_stats_param_percentile(const mc_stats *st, int param, double p);
+/* Samples whose value of the series in year y overflowed or was NaN (left out
+ * of its bands and moments). */
+uint64_t mc_stats_series_nonfinite(const mc_stats *st, int series, int y);
 /* Quantile p of the crossing time tau (years since the base year, censored
  * samples counted as +inf); NaN where it falls on a censored sample. */
 double mc_stats_time_quantile(const mc_stats *st, int cross, double p);

@@ -87,7 +87,7 @@ static int write_series_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc_st
   }
   uint64_t *nf = (uint64_t *)buf;
   for (int y = 0; y < ny; y++)
-    nf[y] = st->series[s * ny + y].nonfinite;
+    nf[y] = mc_stats_series_nonfinite(st, s, y);
   MC_CHECK(mc_h5w_years(w, sg, "nonfinite", H5T_NATIVE_UINT64, ny, 0, -1, nf, NULL, NULL, e));
   MC_CHECK(mc_h5w_attr_str(w, sg, "units", si->unit, e));
   MC_CHECK(mc_h5w_attr_str(w, sg, "description", si->meaning, e));
