@@ -23,18 +23,12 @@ static int mpi_check(int code, const char *call, mc_err *e) {
 #define MC_MPI_CHUNK ((uint64_t)1 << 28)
 
 static MPI_Datatype mpi_type(int type) {
-  switch (type) {
-  case MC_FT_U8:
-    return MPI_UINT8_T;
-  case MC_FT_I32:
-    return MPI_INT32_T;
-  case MC_FT_U64:
-    return MPI_UINT64_T;
-  case MC_FT_I64:
-    return MPI_INT64_T;
-  default:
-    return MPI_DOUBLE;
-  }
+  const MPI_Datatype t[] = {[MC_FT_U8] = MPI_UINT8_T,
+                            [MC_FT_I32] = MPI_INT32_T,
+                            [MC_FT_U64] = MPI_UINT64_T,
+                            [MC_FT_I64] = MPI_INT64_T,
+                            [MC_FT_F64] = MPI_DOUBLE};
+  return t[type];
 }
 
 /* Reduces count values of type at in onto root's out (NULL elsewhere). */

@@ -111,12 +111,7 @@ static herr_t outputs_walk_attr(hid_t obj, const char *name, const H5A_info_t *a
     }
     free(str);
   }
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (ft >= 0)
-    H5Tclose(ft);
-  if (a >= 0)
-    H5Aclose(a);
+  mc_h5_close(3, sp, ft, a);
   w->sum += item;
   w->bad |= !ok;
   return ok ? 0 : -1;
@@ -149,12 +144,7 @@ static herr_t outputs_walk_object(hid_t f, const char *name, const H5O_info_t *i
   w->sum += item;
   if (ok && H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, NULL, outputs_walk_attr, w) < 0)
     ok = 0;
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (ft >= 0)
-    H5Tclose(ft);
-  if (o >= 0)
-    H5Oclose(o);
+  mc_h5_close(3, sp, ft, o);
   w->bad |= !ok;
   return ok ? 0 : -1;
 }
@@ -324,10 +314,7 @@ cleanup:
   if (rc != MC_OK && job_loaded)
     mc_job_free(job);
   mc_stats_free(st);
-  if (g >= 0)
-    H5Gclose(g);
-  if (f >= 0)
-    H5Fclose(f);
+  mc_h5_close(2, g, f);
   free(config);
   free(part);
   free(created);

@@ -55,12 +55,7 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
   *out = h;
   h = NULL;
 cleanup:
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (g >= 0)
-    H5Gclose(g);
-  if (fapl >= 0)
-    H5Pclose(fapl);
+  mc_h5_close(3, sp, g, fapl);
   if (h) {
     mc_err tmp = {0};
     mc_h5_samples_close(h, &tmp);
@@ -87,10 +82,7 @@ int mc_h5_samples_write(void *ctx, uint64_t first, int n, const double *const *i
 cleanup:
   if (rc != MC_OK)
     h->failed = 1;
-  if (fs >= 0)
-    H5Sclose(fs);
-  if (mem >= 0)
-    H5Sclose(mem);
+  mc_h5_close(2, fs, mem);
   return rc;
 }
 

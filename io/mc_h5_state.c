@@ -6,19 +6,14 @@
 
 #include "mc_codec.h"
 
+/* The HDF5 type of a field's values in memory. */
 static hid_t memtype(int type) {
-  switch (type) {
-  case MC_FT_U8:
-    return H5T_NATIVE_UINT8;
-  case MC_FT_I32:
-    return H5T_NATIVE_INT;
-  case MC_FT_U64:
-    return H5T_NATIVE_UINT64;
-  case MC_FT_I64:
-    return H5T_NATIVE_INT64;
-  default:
-    return H5T_NATIVE_DOUBLE;
-  }
+  const hid_t t[] = {[MC_FT_U8] = H5T_NATIVE_UINT8,
+                     [MC_FT_I32] = H5T_NATIVE_INT,
+                     [MC_FT_U64] = H5T_NATIVE_UINT64,
+                     [MC_FT_I64] = H5T_NATIVE_INT64,
+                     [MC_FT_F64] = H5T_NATIVE_DOUBLE};
+  return t[type];
 }
 
 /* The state checksum: the root attributes config and part, then

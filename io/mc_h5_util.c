@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5_hl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,42 @@ const char *mc_h5_reason(void) {
 }
 
 void mc_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+void mc_h5_close(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++) {
+    hid_t id = va_arg(ap, hid_t);
+    if (id < 0)
+      continue;
+    switch (H5Iget_type(id)) {
+    case H5I_FILE:
+      H5Fclose(id);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id);
+      break;
+    default:
+      H5Idec_ref(id);
+    }
+  }
+  va_end(ap);
+}
 
 /* ---- the outputs checksum ---------------------------------------------------- */
 
@@ -83,12 +120,7 @@ int mc_h5w_attr_str(mc_h5w *w, hid_t obj, const char *name, const char *val, mc_
   H5C(H5Awrite(a, t, &val));
   outputs_add(w, obj, name, t, val, strlen(val));
 cleanup:
-  if (a >= 0)
-    H5Aclose(a);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (t >= 0)
-    H5Tclose(t);
+  mc_h5_close(3, a, sp, t);
   return rc;
 }
 
@@ -102,10 +134,7 @@ int mc_h5w_attr_num(mc_h5w *w, hid_t obj, const char *name, hid_t type, const vo
   H5C(H5Awrite(a, type, val));
   outputs_add(w, obj, name, type, val, H5Tget_size(type));
 cleanup:
-  if (a >= 0)
-    H5Aclose(a);
-  if (sp >= 0)
-    H5Sclose(sp);
+  mc_h5_close(2, a, sp);
   return rc;
 }
 
@@ -175,10 +204,7 @@ int mc_h5w_strings(mc_h5w *w, hid_t loc, const char *name, const char *const *st
   outputs_add(w, d, NULL, t, cat, len);
 cleanup:
   free(cat);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (t >= 0)
-    H5Tclose(t);
+  mc_h5_close(2, sp, t);
   if (rc == MC_OK && out)
     *out = d;
   else if (d >= 0)
@@ -319,14 +345,7 @@ cleanup:
     free(*out);
     *out = NULL;
   }
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (mt >= 0)
-    H5Tclose(mt);
-  if (ft >= 0)
-    H5Tclose(ft);
-  if (a >= 0)
-    H5Aclose(a);
+  mc_h5_close(4, sp, mt, ft, a);
   return rc;
 }
 
@@ -345,12 +364,7 @@ int mc_h5_read_attr_num(hid_t obj, const char *name, hid_t memtype, void *out, c
       H5Aread(a, memtype, out) < 0)
     MC_FAIL(e, MC_EINPUT, "%s: attribute '%s' is not a number", path, name);
 cleanup:
-  if (ft >= 0)
-    H5Tclose(ft);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (a >= 0)
-    H5Aclose(a);
+  mc_h5_close(3, ft, sp, a);
   return rc;
 }
 
@@ -383,11 +397,6 @@ int mc_h5_read_ds(hid_t loc, const char *name, hid_t memtype, hsize_t count, voi
     MC_FAIL(e, MC_EINPUT, "%s: dataset state/%s cannot be read (damaged file?): HDF5: %s", path,
             name, mc_h5_reason());
 cleanup:
-  if (ft >= 0)
-    H5Tclose(ft);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (d >= 0)
-    H5Dclose(d);
+  mc_h5_close(3, ft, sp, d);
   return rc;
 }

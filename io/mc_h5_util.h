@@ -56,6 +56,11 @@ void mc_h5_quiet(void);
       MC_FAIL(e, MC_EINPUT, "%s: damaged file: %s failed (HDF5: %s)", path, what, mc_h5_reason()); \
   } while (0)
 
+/* Closes each of the n HDF5 ids given that is valid (>= 0), whatever its
+ * kind (file, group, dataset, attribute, datatype, dataspace, property
+ * list), in order: for cleanup labels. */
+void mc_h5_close(int n, ...);
+
 /* ---- the outputs checksum ---------------------------------------------------- */
 
 /* Objects outside outputs_checksum: the state (its own checksum) and the

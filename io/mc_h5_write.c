@@ -92,10 +92,7 @@ static int write_series_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc_st
   MC_CHECK(mc_h5w_attr_str(w, sg, "units", si->unit, e));
   MC_CHECK(mc_h5w_attr_str(w, sg, "description", si->meaning, e));
 cleanup:
-  if (d >= 0)
-    H5Dclose(d);
-  if (sg >= 0)
-    H5Gclose(sg);
+  mc_h5_close(2, d, sg);
   return rc;
 }
 
@@ -158,10 +155,7 @@ static int write_crossover_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc
   MC_CHECK(mc_h5w_attr_str(w, sg, "rhs", spec->model->series[spec->cross[c].rhs].name, e));
   MC_CHECK(mc_h5w_attr_u64(w, sg, "never", st->never[c], e));
 cleanup:
-  if (d >= 0)
-    H5Dclose(d);
-  if (sg >= 0)
-    H5Gclose(sg);
+  mc_h5_close(2, d, sg);
   return rc;
 }
 
@@ -194,12 +188,7 @@ static int write_parameters(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_st
     sg = -1;
   }
 cleanup:
-  if (d >= 0)
-    H5Dclose(d);
-  if (sg >= 0)
-    H5Gclose(sg);
-  if (g >= 0)
-    H5Gclose(g);
+  mc_h5_close(3, d, sg, g);
   return rc;
 }
 
@@ -248,16 +237,7 @@ static int write_sensitivity(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
     tg = -1;
   }
 cleanup:
-  if (d >= 0)
-    H5Dclose(d);
-  if (tg >= 0)
-    H5Gclose(tg);
-  if (dpar >= 0)
-    H5Dclose(dpar);
-  if (dbound >= 0)
-    H5Dclose(dbound);
-  if (g >= 0)
-    H5Gclose(g);
+  mc_h5_close(5, d, tg, dpar, dbound, g);
   return rc;
 }
 
@@ -291,10 +271,7 @@ static int write_constraints(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
     cg = -1;
   }
 cleanup:
-  if (cg >= 0)
-    H5Gclose(cg);
-  if (g >= 0)
-    H5Gclose(g);
+  mc_h5_close(2, cg, g);
   return rc;
 }
 
@@ -327,10 +304,7 @@ static int write_results(mc_h5w *w, hid_t f, const mc_job *job, const mc_stats *
   if (st->ncat)
     MC_CHECK(write_constraints(w, f, spec, st, buf, e));
 cleanup:
-  if (g >= 0)
-    H5Gclose(g);
-  if (dpct >= 0)
-    H5Dclose(dpct);
+  mc_h5_close(2, g, dpct);
   free(buf);
   free(years);
   return rc;
@@ -357,12 +331,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
   if (in_memory)
     MC_CHECK(mc_h5_save_image(f, path, e));
 cleanup:
-  if (fapl >= 0)
-    H5Pclose(fapl);
-  if (g >= 0)
-    H5Gclose(g);
-  if (w.year >= 0)
-    H5Dclose(w.year);
+  mc_h5_close(3, fapl, g, w.year);
   if (f >= 0 && !in_memory && rc != MC_OK)
     mc_h5_empty_failed_file(path, MPI_COMM_NULL);
   if (f >= 0 && H5Fclose(f) < 0 && rc == MC_OK)
