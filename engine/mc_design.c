@@ -5,7 +5,7 @@
 #include <math.h>
 
 #include "mc_design_joe_kuo.h"
-#include "mc_sample.h"
+#include "mc_rng.h"
 #include "mc_spec.h"
 
 /* ---- Sobol' direction numbers ------------------------------------------- */

@@ -1,11 +1,7 @@
 /* Reproducible sampling: a parameter's value for a sample depends only on the
- * seed, the global sample index, the parameter's name and the job.
- *
- * Uniforms come from Random123's Philox4x64-10 (Salmon et al., "Parallel
- * random numbers: as easy as 1, 2, 3", SC 2011), keyed by (seed, FNV-1a hash
- * of the parameter name) with counter (index / 4, 0, 0, 0); lane index % 4 is
- * the sample's word. So two jobs with the same seed draw the same uniforms for
- * the same parameter (common random numbers). */
+ * seed, the global sample index, the parameter's name and the job. The
+ * uniforms come from the job's design (mc_design.h) over the Philox streams of
+ * mc_rng.h; inverse CDFs and the copula turn them into values. */
 #ifndef MC_SAMPLE_H
 #define MC_SAMPLE_H
 
@@ -13,21 +9,8 @@
 
 #include "mc_copula.h"
 #include "mc_design.h"
+#include "mc_rng.h"
 #include "mc_spec.h"
-
-/* FNV-1a 64-bit hash of a name. */
-uint64_t mc_rng_stream(const char *name);
-
-/* The uniform in (0, 1) for (seed, stream, index): ((x >> 12) + 0.5) 2^-52. */
-double mc_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
-
-/* n uniforms for indices first .. first+n-1 into u. */
-void mc_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
-
-/* For the tests: the widest Philox lanes this CPU runs (0 portable C, 1 AVX2,
- * 2 AVX-512), and mc_rng_uniforms on the lanes of level isa (at most that). */
-int mc_rng_isa_max(void);
-void mc_rng_uniforms_isa(int isa, uint64_t seed, uint64_t stream, uint64_t first, int n, double *u);
 
 /* How a parameter's uniforms become values. */
 enum mc_sample_kind {
@@ -79,7 +62,7 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
 
 /* As mc_sampler_block with other streams for the parameters' uniforms and
  * Sobol' dimensions dim_offset + p + 1 (the sensitivity design's second
- * matrix, engine/mc_engine.c: streams of "KEY#B", dim_offset nparam). */
+ * matrix, engine/mc_block.c: streams of "KEY#B", dim_offset nparam). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
                               uint64_t first, int n, double *const *out, double *scratch);
 

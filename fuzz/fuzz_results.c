@@ -1,4 +1,4 @@
-/* libFuzzer target: the results-file reader (mc_h5_read in io/mc_h5.c), fed
+/* libFuzzer target: the results-file reader (mc_h5_read in io/mc_h5_read.c), fed
  * each input as a file, then what `report`, `merge` and `run --resume` do
  * with an accepted state: the derived statistics and writing it again.
  *

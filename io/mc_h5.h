@@ -1,5 +1,7 @@
-/* The results file (INTERFACE.md "The results file"), and the state group
- * that merge and --resume continue from (docs/results-format.md).
+/* The results file and the state group that merge and --resume continue from
+ * (docs/results-format.md). Written by io/mc_h5_write.c (results) and
+ * io/mc_h5_state.c (/state), read back by io/mc_h5_read.c; the per-sample
+ * output is io/mc_h5_samples.c.
  *
  * Every HDF5 call is checked; a failure names the call and the file. */
 #ifndef MC_H5_H
@@ -51,8 +53,5 @@ int mc_h5_samples_write(void *h, uint64_t first, int n, const double *const *in,
 
 /* Collective: closes the file. */
 int mc_h5_samples_close(mc_h5_samples *h, mc_err *e);
-
-/* Which parameters appear under /parameters and /samples. */
-int mc_h5_param_recorded(const mc_spec *spec, int p);
 
 #endif

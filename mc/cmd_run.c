@@ -18,6 +18,7 @@
 #include "mc_engine.h"
 #include "mc_h5.h"
 #include "mc_job.h"
+#include "progress.h"
 
 static const char run_usage[] =
     "usage: crossover run JOB.yaml [-o OUT.h5] [--samples N] [--seed S] [--part K/N]\n"
@@ -372,8 +373,15 @@ int mc_cmd_run(int argc, char **argv) {
   ro.sink = samples ? mc_h5_samples_write : NULL;
   ro.sink_ctx = samples;
   ro.stop = &stop_flag;
-  ro.progress = quiet ? 0 : (isatty(2) ? 2 : 1);
-  ro.progress_interval = prog_interval;
+  mc_progress_printer printer = {isatty(2)};
+  ro.progress = quiet ? NULL : mc_progress_print;
+  ro.progress_ctx = &printer;
+  ro.progress_interval = printer.live ? 0.5 : prog_interval;
+  const char *mb = getenv("CROSSOVER_MAX_SKETCH_MB");
+  ro.sketch_limit_mb = mb && atol(mb) > 0 ? (size_t)atol(mb) : 0;
+  ro.inject_fault = getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK");
+  ro.fault_rank = ro.inject_fault ? atoi(getenv("CROSSOVER_FAULT_RANK")) : 0;
+  ro.fault_block = ro.inject_fault ? atol(getenv("CROSSOVER_FAULT_BLOCK")) : 0;
   if (rank == 0 && !quiet)
     fprintf(stderr, "crossover run: %s, %llu samples%s on %d rank%s -> %s\n", job.spec.scenario,
             (unsigned long long)job.spec.samples, part_n > 1 ? " (one part of them)" : "", size,

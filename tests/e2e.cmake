@@ -13,13 +13,22 @@ foreach(job epoch-2030-demand power-capped-training-first)
                    ${PROJECT_SOURCE_DIR}/jobs/${job}.yaml 40000)
   set_tests_properties(e2e_brute_force_${job} PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)
 endforeach()
-add_test(NAME e2e_parts_merge
-         COMMAND bash ${MC_E2E}/parts_merge.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
-                 ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 50000)
-add_test(NAME e2e_resume
-         COMMAND bash ${MC_E2E}/resume.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
-                 ${PROJECT_SOURCE_DIR}/jobs/epoch-2030.yaml 8000000)
-set_tests_properties(e2e_parts_merge e2e_resume PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)
+# Parts merged and interrupted runs resumed, for each model's default job
+# (model capacity: its binding-constraint counts and their state field too).
+foreach(case "epoch-2030 40000 8000000" "epoch-2030-demand 50000 8000000")
+  separate_arguments(case)
+  list(GET case 0 job)
+  list(GET case 1 parts_samples)
+  list(GET case 2 resume_samples)
+  add_test(NAME e2e_parts_merge_${job}
+           COMMAND bash ${MC_E2E}/parts_merge.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                   ${PROJECT_SOURCE_DIR}/jobs/${job}.yaml ${parts_samples})
+  add_test(NAME e2e_resume_${job}
+           COMMAND bash ${MC_E2E}/resume.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                   ${PROJECT_SOURCE_DIR}/jobs/${job}.yaml ${resume_samples})
+  set_tests_properties(e2e_parts_merge_${job} e2e_resume_${job} PROPERTIES ENVIRONMENT
+                       "${MC_TEST_ENV}" LABELS mpi)
+endforeach()
 # Sampling designs, sensitivity analysis and stop_when (issue 5).
 add_test(NAME e2e_designs
          COMMAND bash ${MC_E2E}/designs.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}

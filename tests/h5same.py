@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Compare two Crossover results files bit for bit.
 
-Usage: h5same.py A.h5 B.h5 [--ignore-attr NAME ...] [--skip PATH ...]
+Usage: h5same.py A.h5 B.h5 [--ignore-attr NAME ...] [--ignore-new-attr NAME ...]
+                 [--skip PATH ...]
 
 Every dataset must exist in both with the same dtype, shape and bytes (NaN
 payloads included), and every attribute must be equal, except the
 attributes named by --ignore-attr (default: created) and objects under the
-paths given by --skip. Exits 0 when equal, 1 with the differences listed.
+paths given by --skip. An attribute named by --ignore-new-attr may be
+missing from A (a file written before it existed) but must be equal where
+both have it. Exits 0 when equal, 1 with the differences listed.
 """
 import sys
 
@@ -15,11 +18,13 @@ import numpy as np
 
 
 def main(argv):
-    files, ignore, skip = [], {"created"}, []
+    files, ignore, new, skip = [], {"created"}, set(), []
     it = iter(argv)
     for a in it:
         if a == "--ignore-attr":
             ignore.add(next(it))
+        elif a == "--ignore-new-attr":
+            new.add(next(it))
         elif a == "--skip":
             skip.append(next(it).strip("/"))
         else:
@@ -55,6 +60,8 @@ def main(argv):
             ka = {k for k in oa.attrs.keys() if k not in ignore and k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
             kb = {k for k in ob.attrs.keys() if k not in ignore and k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
             for k in sorted(ka ^ kb):
+                if k in new and k in kb:
+                    continue
                 diffs.append(f"/{n}@{k}: only in {'A' if k in ka else 'B'}")
             for k in sorted(ka & kb):
                 xa, xb = oa.attrs[k], ob.attrs[k]

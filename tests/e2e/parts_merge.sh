@@ -22,6 +22,7 @@ done
 "$exe" merge -o "$tmp/m312.h5" "$tmp/p3.h5" "$tmp/p1.h5" "$tmp/p2.h5"
 /usr/bin/python3 "$here/h5same.py" "$tmp/whole.h5" "$tmp/m123.h5"
 /usr/bin/python3 "$here/h5same.py" "$tmp/whole.h5" "$tmp/m312.h5"
+/usr/bin/python3 "$here/e2e/constraints.py" "$tmp/m123.h5" "$tmp/p2.h5"
 
 # A Slurm array task picks its part from the environment; --part wins.
 SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 SLURM_ARRAY_TASK_COUNT=3 run -o "$tmp/env2.h5"

@@ -64,6 +64,7 @@ interrupt USR1 2 --resume
 "$exe" run "$job" --samples "$samples" -q -o "$tmp/out.h5" --resume
 [ -e "$tmp/out.h5.checkpoint" ] && fail "checkpoint left after a completed resume"
 /usr/bin/python3 "$here/h5same.py" "$tmp/ref.h5" "$tmp/out.h5"
+/usr/bin/python3 "$here/e2e/constraints.py" "$tmp/out.h5"
 
 # SIGKILL: nothing is written at the kill; resume from the last periodic one.
 rm -f "$tmp/out.h5"

@@ -2,7 +2,7 @@
 # Environment faults: a missing job file, a job file that is a directory, an
 # output that cannot be written (a file in place of a directory, /proc, a
 # missing directory, a read-only mount), a full disk (a 64 KiB tmpfs), a rank
-# that fails mid-run (the CROSSOVER_FAULT_RANK/_BLOCK hook of engine/mc_engine.c)
+# that fails mid-run (the CROSSOVER_FAULT_RANK/_BLOCK hook: mc/cmd_run.c, engine/mc_engine.c)
 # and a rank killed mid-run. Each must end every rank promptly (waits are
 # bounded by timeout) with a clear message and a non-zero status, and leave no
 # output, temporary or partial file behind.
