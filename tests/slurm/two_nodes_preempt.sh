@@ -19,13 +19,13 @@
 # usage: two_nodes_preempt.sh PATH/TO/crossover   (environment: lib.bash, and
 #   SLURM_TEST_JOB              job file; default jobs/epoch-2030.yaml
 #   SLURM_TEST_PREEMPT_SAMPLES  samples, enough that the run is still going when it
-#                               is signalled; default 12000000 (15 s of one core; each
+#                               is signalled; default 8000000 (10 s of one core; each
 #                               signal comes 1-3 s into a run))
 . "$(dirname "$0")/lib.bash" "$@"
 need_nodes 2
 
 export JOB=${SLURM_TEST_JOB:-$MC_SOURCE_DIR/jobs/epoch-2030.yaml}
-export SAMPLES=${SLURM_TEST_PREEMPT_SAMPLES:-12000000}
+export SAMPLES=${SLURM_TEST_PREEMPT_SAMPLES:-8000000}
 export OUT=$WORK/resumed.h5
 # A periodic checkpoint every second shows that the run is under way.
 export CROSSOVER_ARGS="--checkpoint-interval 1 --progress-interval 1"
@@ -86,8 +86,8 @@ grep -q 'not requeueing' "$log" || fail "the script did not say it does not requ
 [ ! -e "$OUT" ] || fail "$OUT exists after the signal"
 check_spread 4 2 "$WHERE_DIR/$id".1.*
 
-# 3. resumed on one node
-id2=$(sbatch --parsable -N 1 -n 2 --output="$WORK/one-node.log" "$script")
+# 3. resumed on one node (with the default checkpoint interval: each costs time)
+id2=$(CROSSOVER_ARGS="--progress-interval 1" sbatch --parsable -N 1 -n 2 --output="$WORK/one-node.log" "$script")
 track "$id2"
 say "job $id2: resumes on 1 node, 2 ranks"
 wait_state "$id2" 240 COMPLETED
