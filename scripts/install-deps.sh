@@ -8,7 +8,7 @@ PKGS=(
   libhdf5-openmpi-dev hdf5-tools
   libgsl-dev libyaml-dev librandom123-dev libcmocka-dev
   libplplot-dev plplot-driver-cairo
-  slurmctld slurmd slurm-client munge
+  slurmctld slurmd slurm-client munge iproute2
   python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib netcdf-bin
   clang-format clang libclang-rt-14-dev
 )

@@ -4,6 +4,8 @@
 #
 # It exits 77 (ctest: skipped) when no Slurm controller answers `scontrol ping`, makes a
 # work folder that is removed on exit, and cancels on exit every job given to `track`.
+# On the two-node cluster of .ci/slurm-up.sh it exports that cluster's Open MPI
+# settings (/run/crossover-slurm/env: TCP on the nodes' network) for the jobs.
 #
 # Environment:
 #   MC_SOURCE_DIR     the source tree (slurm/ scripts, job files); required
@@ -16,6 +18,8 @@ if ! command -v scontrol >/dev/null || ! scontrol ping >/dev/null 2>&1; then
   exit 77
 fi
 
+# shellcheck disable=SC1091 # written by .ci/slurm-up.sh
+[ ! -r /run/crossover-slurm/env ] || . /run/crossover-slurm/env
 CROSSOVER=$(realpath "${1:?usage: $0 PATH/TO/crossover}")
 [ -x "$CROSSOVER" ] || { echo "$0: $1 is not a program" >&2; exit 1; }
 export CROSSOVER
@@ -100,4 +104,47 @@ wait_state() {
 # same_results A.h5 B.h5: fails unless both hold the same results bit for bit.
 same_results() {
   "$PYTHON3" "$MC_SOURCE_DIR/tests/h5same.py" "$1" "$2" || fail "$1 and $2 differ"
+}
+
+# need_nodes N: skips the test (exit 77) unless the cluster has N nodes or more.
+need_nodes() {
+  local n
+  n=$(sinfo -h -N -o '%N' | sort -u | wc -l)
+  [ "$n" -ge "$1" ] || {
+    echo "SKIP: the cluster has $n node(s), this test needs $1 (.ci/slurm-up.sh starts two)"
+    exit 77
+  }
+}
+
+# check_spread RANKS PER_NODE NOTE...: the notes that tests/slurm/where.bash wrote for
+# the ranks of one job show RANKS ranks (0 to RANKS-1), PER_NODE on each node, each
+# node a different host in its own network namespace (not this test's), and Open MPI
+# limited to TCP between them (OMPI_MCA_btl=self,tcp). Says which hosts.
+check_spread() {
+  local ranks=$1 per_node=$2 f rank host net btl hosts nets
+  shift 2
+  [ $# -eq "$ranks" ] || fail "$# ranks noted, not $ranks: $*"
+  local here
+  here=$(readlink /proc/self/ns/net)
+  declare -A seen=() on_host=() net_of=()
+  for f in "$@"; do
+    read -r rank host net btl < <(sed -E 's/.* rank=([^ ]*) host=([^ ]*) net=([^ ]*) btl=([^ ]*).*/\1 \2 \3 \4/' "$f")
+    [ -n "${host:-}" ] || fail "$f: no note of a rank: $(cat "$f")"
+    [ -z "${seen[$rank]:-}" ] || fail "rank $rank noted twice"
+    seen[$rank]=1
+    on_host[$host]=$((${on_host[$host]:-0} + 1))
+    [ -z "${net_of[$host]:-}" ] || [ "${net_of[$host]}" = "$net" ] || fail "ranks on $host in two network namespaces"
+    net_of[$host]=$net
+    [ "$net" != "$here" ] || fail "rank $rank ran in this machine's own network namespace, not a node's"
+    [ "$btl" = self,tcp ] || fail "rank $rank ran with OMPI_MCA_btl='$btl', not self,tcp"
+  done
+  for ((rank = 0; rank < ranks; rank++)); do [ -n "${seen[$rank]:-}" ] || fail "no note of rank $rank"; done
+  hosts=$(printf '%s\n' "${!on_host[@]}" | sort | tr '\n' ' ')
+  [ "${#on_host[@]}" -eq $((ranks / per_node)) ] || fail "ranks on hosts $hosts, expected $((ranks / per_node)) hosts"
+  for host in "${!on_host[@]}"; do
+    [ "${on_host[$host]}" -eq "$per_node" ] || fail "${on_host[$host]} ranks on $host, not $per_node"
+  done
+  nets=$(printf '%s\n' "${net_of[@]}" | sort -u | wc -l)
+  [ "$nets" -eq "${#on_host[@]}" ] || fail "hosts $hosts share a network namespace"
+  say "$ranks ranks, $per_node on each of $hosts(own network namespaces, TCP only)"
 }
