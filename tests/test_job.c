@@ -307,7 +307,9 @@ static void test_refusals(void **state) {
   refuse(REQUIRED_DOTTED "  training.growth_longrun: {dist: normal, mean: 1.5, sd: 0.2}\n", 10, 28,
          "training.growth_longrun: a normal distribution can take values <= 0", "must be > 0",
          "truncate it with min:", "lognormal / \"A to B\"", NULL);
-  refuse(REQUIRED_DOTTED "  hardware.power_factor: {dist: beta, alpha: 2, beta: 3}\n", 10, 26,
+  /* A beta on (0, 1] is refused only when the sampler can return 0 itself:
+   * with alpha = 0.01 the quantile of the smallest uniform underflows to 0. */
+  refuse(REQUIRED_DOTTED "  hardware.power_factor: {dist: beta, alpha: 0.01, beta: 3}\n", 10, 26,
          "can take the value 0", "in (0, 1]", NULL);
   refuse(REQUIRED_DOTTED "correlations:\n  - [training.compute, inference.compute, 0.9]\n"
                          "  - [training.compute, hardware.efficiency, 0.9]\n"
