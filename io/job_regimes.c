@@ -42,13 +42,10 @@ int job_load_regimes(job_ctx *c, const jnode *key, const jnode *v) {
     snprintf(s->regime_name[r], sizeof s->regime_name[r], "%s", k->text);
     sum += s->regime_weight[r];
   }
-  if (!(fabs(sum - 1) <= WEIGHT_TOLERANCE)) {
-    char total[40];
-    job_fmt_num(sum, total, sizeof total);
+  if (!(fabs(sum - 1) <= WEIGHT_TOLERANCE))
     return FAIL_AT(c, key,
-                   "regimes: the weights sum to %s; expected weights that sum to 1 (within %g)",
-                   total, WEIGHT_TOLERANCE);
-  }
+                   "regimes: the weights sum to %.15g; expected weights that sum to 1 (within %g)",
+                   sum, WEIGHT_TOLERANCE);
   s->nregime = v->n;
   c->regimes_key = key;
   return MC_OK;
