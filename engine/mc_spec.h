@@ -23,7 +23,7 @@ enum mc_param_default {
 };
 
 typedef struct mc_param_info {
-  const char *key;      /* as in MODEL.md, e.g. "training.compute" */
+  const char *key;      /* as in docs/model.md, e.g. "training.compute" */
   const char *symbol;   /* e.g. "T0" */
   const char *unit;     /* e.g. "FLOP/yr" */
   const char *meaning;  /* one line */

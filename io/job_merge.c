@@ -6,8 +6,9 @@
  * distribution, or one per regime) and `regimes:`. Parameters merge by their
  * full key, whether either file nests them (`capex: {growth: ...}`) or dots
  * them (`capex.growth: ...`). A --set is one more such file that holds only
- * KEY; below a parameter (parameters.capex.growth.REGIME) it sets one
- * regime's distribution of a per-regime parameter.
+ * KEY; below a parameter (parameters.capex.growth.MORE) it merges into the
+ * parameter's mapping: one regime of a per-regime parameter, or one key of a
+ * distribution.
  *
  * Merges build new collections and share the nodes they keep, so every node
  * still names the file, line and column it was read from. A key a merge
@@ -247,6 +248,11 @@ static int resolve_base(chain *ch, const char *file, const jnode *v, jnode **out
                      "extends: cannot open '%s' (%s): %s; expected the path of a job file, "
                      "relative to %s",
                      v->text, path, strerror(errno), file);
+  if (!S_ISREG(sb.st_mode))
+    return FAIL_NODE(ch->e, v,
+                     "extends: '%s' (%s) is not a regular file; expected the path of a job file, "
+                     "relative to %s",
+                     v->text, path, file);
   for (int i = 0; i < ch->n; i++)
     if (ch->known[i] && ch->dev[i] == sb.st_dev && ch->ino[i] == sb.st_ino) {
       char cycle[2048];

@@ -1,4 +1,5 @@
-/* crossover run: INTERFACE.md, plus checkpoints and parts (docs/running.md). */
+/* crossover run (docs/writing-jobs.md, docs/results-format.md), plus checkpoints and parts
+ * (slurm/README.md). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

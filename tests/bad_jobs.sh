@@ -12,7 +12,7 @@
 # exit 2 too and leave neither OUT.h5 nor any OUT.h5.* file behind. With
 # at=PATH (relative to FILE's folder, as FILE's extends: names it) the position
 # is in that file: a value FILE inherits through extends:.
-# A valid file must make `check` exit 0 and print every parameter of MODEL.md.
+# A valid file must make `check` exit 0 and print every parameter of its model (docs/model.md).
 set -u
 mode=bad
 case "${1:-}" in
