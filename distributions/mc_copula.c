@@ -54,6 +54,41 @@ static void conflict_names(const gsl_vector *v, int dim, const char *const *name
   }
 }
 
+/* Variables tied by targets of +-1: src[i] the lowest-numbered variable of
+ * i's group, sign[i] = +-1 its score relative to src[i]'s. Refuses a group
+ * whose members the other targets do not treat alike. */
+static int perfect_groups(int dim, const double *rho_s, const char *const *names, int *src,
+                          double *sign, mc_err *e) {
+  for (int i = 0; i < dim; i++) {
+    src[i] = i;
+    sign[i] = 1;
+    for (int j = 0; j < i && src[i] == i; j++)
+      if (fabs(rho_s[i * dim + j]) == 1) {
+        src[i] = src[j];
+        sign[i] = rho_s[i * dim + j] * sign[j];
+      }
+  }
+  char na[32], nb[32], nk[32];
+  for (int i = 0; i < dim; i++)
+    for (int k = 0; k < dim; k++) {
+      if (src[i] == i || k == i)
+        continue;
+      double want = k == src[i] ? sign[i] : sign[i] * rho_s[src[i] * dim + k];
+      if (rho_s[i * dim + k] != want)
+        return mc_err_set(e, MC_EINPUT,
+                          "%s and %s have rank correlation %g, so they move together, but "
+                          "their correlations with %s differ (%g and %g); expected %s "
+                          "correlations of %s and %s with every other parameter",
+                          name_of(names, src[i], na, sizeof na), name_of(names, i, nb, sizeof nb),
+                          sign[i], name_of(names, k, nk, sizeof nk), rho_s[src[i] * dim + k],
+                          rho_s[i * dim + k], sign[i] > 0 ? "equal" : "opposite",
+                          name_of(names, src[i], na, sizeof na), name_of(names, i, nb, sizeof nb));
+    }
+  return MC_OK;
+}
+
+static int factor(int dim, const double *rho_s, const char *const *names, mc_copula *c, mc_err *e);
+
 int mc_copula_init(int dim, const double *rho_s, const char *const *names, mc_copula *c,
                    mc_err *e) {
   char na[32], nb[32];
@@ -77,6 +112,44 @@ int mc_copula_init(int dim, const double *rho_s, const char *const *names, mc_co
     }
   }
 
+  int src[MC_COPULA_MAXDIM], keep[MC_COPULA_MAXDIM], nkeep = 0;
+  double sign[MC_COPULA_MAXDIM];
+  int rc = perfect_groups(dim, rho_s, names, src, sign, e);
+  if (rc)
+    return rc;
+  for (int i = 0; i < dim; i++)
+    if (src[i] == i)
+      keep[nkeep++] = i;
+  if (nkeep == dim)
+    return factor(dim, rho_s, names, c, e);
+  /* Factor the variables that copy none, then place their factor. */
+  double sub[MC_COPULA_MAXDIM * MC_COPULA_MAXDIM];
+  const char *subnames[MC_COPULA_MAXDIM];
+  for (int i = 0; i < nkeep; i++) {
+    subnames[i] = names ? names[keep[i]] : NULL;
+    for (int j = 0; j < nkeep; j++)
+      sub[i * nkeep + j] = rho_s[keep[i] * dim + keep[j]];
+  }
+  mc_copula kept;
+  if ((rc = factor(nkeep, sub, names ? subnames : NULL, &kept, e)))
+    return rc;
+  memset(c, 0, sizeof *c);
+  c->dim = dim;
+  for (int i = 0; i < nkeep; i++)
+    for (int j = 0; j <= i; j++)
+      c->L[keep[i] * dim + keep[j]] = kept.L[i * nkeep + j];
+  for (int i = 0; i < dim; i++)
+    if (src[i] != i) {
+      c->copy_var[c->ncopy] = i;
+      c->copy_src[c->ncopy] = src[i];
+      c->copy_sign[c->ncopy++] = sign[i];
+    }
+  return MC_OK;
+}
+
+/* The Cholesky factor of the normal-score matrix of rho_s, refusing one
+ * that is not positive definite. */
+static int factor(int dim, const double *rho_s, const char *const *names, mc_copula *c, mc_err *e) {
   int rc = MC_OK;
   double a[MC_COPULA_MAXDIM * MC_COPULA_MAXDIM];
   for (int i = 0; i < dim; i++)
@@ -146,6 +219,13 @@ void mc_copula_apply(const mc_copula *c, double *const *z, int n) {
         for (int s = 0; s < len; s++)
           zi[s] += lij * zj[s];
       }
+    }
+    for (int k = 0; k < c->ncopy; k++) {
+      double *restrict zi = z[c->copy_var[k]] + s0;
+      const double *restrict zs = z[c->copy_src[k]] + s0;
+      const double sg = c->copy_sign[k];
+      for (int s = 0; s < len; s++)
+        zi[s] = sg * zs[s];
     }
   }
 }

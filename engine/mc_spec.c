@@ -65,6 +65,14 @@ int mc_spec_sens_params(const mc_spec *s, int *par) {
   return k;
 }
 
+const mc_dist *mc_spec_regime_dist(const mc_spec *s, int p, int r) {
+  if (s->per_regime[p])
+    for (int i = 0; i < s->nsplit; i++)
+      if (s->split[i].param == p && s->split[i].regime == r)
+        return &s->split[i].dist;
+  return &s->dist[p];
+}
+
 /* FNV-1a over bytes. */
 static uint64_t fnv(uint64_t h, const void *data, size_t n) {
   const unsigned char *b = data;
@@ -77,6 +85,38 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n) {
 
 static uint64_t fnv_f64(uint64_t h, double v) { return fnv(h, &v, sizeof v); }
 static uint64_t fnv_i64(uint64_t h, int64_t v) { return fnv(h, &v, sizeof v); }
+
+static uint64_t fnv_dist(uint64_t h, const mc_dist *d) {
+  h = fnv(h, d->type ? d->type->name : "", d->type ? strlen(d->type->name) : 0);
+  for (int i = 0; i < 4; i++)
+    h = fnv_f64(h, d->p[i]);
+  h = fnv_f64(h, d->lo);
+  h = fnv_f64(h, d->hi);
+  h = fnv_i64(h, d->nvals);
+  for (int i = 0; i < d->nvals; i++) {
+    h = fnv_f64(h, d->vals[i]);
+    h = fnv_f64(h, d->cum[i]);
+  }
+  return h;
+}
+
+/* Regimes and observations (issue 15), hashed only when present. */
+static uint64_t digest_structure(uint64_t h, const mc_spec *s) {
+  if (s->nregime > 0) {
+    h = fnv_i64(fnv(h, "regimes", 7), s->nregime);
+    for (int r = 0; r < s->nregime; r++)
+      h = fnv_f64(fnv(h, s->regime_name[r], strlen(s->regime_name[r]) + 1), s->regime_weight[r]);
+    h = fnv_i64(h, s->nsplit);
+    for (int i = 0; i < s->nsplit; i++)
+      h = fnv_dist(fnv_i64(fnv_i64(h, s->split[i].param), s->split[i].regime), &s->split[i].dist);
+  }
+  if (s->nobs > 0) {
+    h = fnv_i64(fnv(h, "observations", 12), s->nobs);
+    for (int i = 0; i < s->nobs; i++)
+      h = fnv_f64(fnv_i64(fnv_i64(h, s->obs[i].series), s->obs[i].year), s->obs[i].value);
+  }
+  return h;
+}
 
 uint64_t mc_spec_digest(const mc_spec *s) {
   uint64_t h = 14695981039346656037ULL;
@@ -92,17 +132,7 @@ uint64_t mc_spec_digest(const mc_spec *s) {
     h = fnv_i64(h, s->configured[p]);
     if (!s->configured[p])
       continue;
-    const mc_dist *d = &s->dist[p];
-    h = fnv(h, d->type ? d->type->name : "", d->type ? strlen(d->type->name) : 0);
-    for (int i = 0; i < 4; i++)
-      h = fnv_f64(h, d->p[i]);
-    h = fnv_f64(h, d->lo);
-    h = fnv_f64(h, d->hi);
-    h = fnv_i64(h, d->nvals);
-    for (int i = 0; i < d->nvals; i++) {
-      h = fnv_f64(h, d->vals[i]);
-      h = fnv_f64(h, d->cum[i]);
-    }
+    h = fnv_dist(h, &s->dist[p]);
   }
   h = fnv_i64(h, s->ncorr);
   for (int i = 0; i < s->ncorr; i++) {
@@ -131,5 +161,5 @@ uint64_t mc_spec_digest(const mc_spec *s) {
     for (int i = 0; i < s->nsens; i++)
       h = fnv(h, s->sens[i].name, strlen(s->sens[i].name) + 1);
   }
-  return h;
+  return digest_structure(h, s);
 }

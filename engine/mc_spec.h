@@ -23,7 +23,7 @@ enum mc_param_default {
 };
 
 typedef struct mc_param_info {
-  const char *key;      /* as in MODEL.md, e.g. "training.compute" */
+  const char *key;      /* as in docs/model.md, e.g. "training.compute" */
   const char *symbol;   /* e.g. "T0" */
   const char *unit;     /* e.g. "FLOP/yr" */
   const char *meaning;  /* one line */
@@ -138,6 +138,28 @@ typedef struct mc_correlation {
   double rho; /* Spearman target */
 } mc_correlation;
 
+/* Regimes (docs/model.md "Regimes"): named states of the world with weights;
+ * a parameter may take one distribution per regime. */
+#define MC_MAXREGIME 8
+#define MC_MAXSPLIT  64 /* per-regime distributions in a job (mc_dist is ~4 KiB) */
+
+typedef struct mc_regime_dist {
+  int param;    /* parameter index */
+  int regime;   /* index into mc_spec.regime_name */
+  mc_dist dist; /* the parameter's distribution in that regime */
+} mc_regime_dist;
+
+/* An observed value (docs/model.md "Observations"): the engine counts the
+ * samples whose series is at or below it in that year. */
+#define MC_MAXOBS 64
+
+typedef struct mc_observation {
+  int series;       /* index into the model's series table */
+  int year;         /* grid-year index (year - base_year) */
+  double value;     /* finite */
+  char source[256]; /* where the value comes from (free text) */
+} mc_observation;
+
 struct mc_spec {
   const mc_model_type *model;
   char scenario[128];
@@ -168,6 +190,17 @@ struct mc_spec {
 
   int nsens; /* sensitivity targets; 0: no sensitivity analysis */
   mc_sens_target sens[MC_MAXSENS];
+
+  int nregime; /* 0: no regimes */
+  char regime_name[MC_MAXREGIME][MC_NAMELEN];
+  double regime_weight[MC_MAXREGIME]; /* in (0, 1], summing to 1 within 1e-9 */
+  int per_regime[MC_MAXPARAM];        /* 1: the parameter has one distribution per regime, in
+                                         split[]; dist[] then holds the first regime's */
+  int nsplit;
+  mc_regime_dist split[MC_MAXSPLIT]; /* by parameter (table order), then regime order */
+
+  int nobs; /* observations; 0: none */
+  mc_observation obs[MC_MAXOBS];
 };
 
 /* Fills s with the defaults of a job of model m (no parameters configured,
@@ -201,6 +234,10 @@ int mc_spec_sens_params(const mc_spec *s, int *par);
  * MC_STOP_FIRST_BLOCKS * 2^j, j = 0, 1, ... (the same for any rank count,
  * part or restart). */
 #define MC_STOP_FIRST_BLOCKS 64
+
+/* Parameter p's distribution in regime r (its only one when it is not given
+ * per regime). */
+const mc_dist *mc_spec_regime_dist(const mc_spec *s, int p, int r);
 
 /* A 64-bit digest of everything in s that changes results (not the scenario
  * name or description): equal for jobs whose results are the same samples. */

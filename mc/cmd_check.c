@@ -12,13 +12,16 @@
 #include "plot.h"
 
 static const char usage[] =
-    "usage: crossover check JOB.yaml [--plot FILE.png|.pdf|.svg]\n"
+    "usage: crossover check JOB.yaml [--set KEY=VALUE]... [--plot FILE.png|.pdf|.svg]\n"
     "\n"
     "Validates the job file and prints its scenario, grid and sampling, and for every\n"
     "parameter (in the order of the model's table, docs/model.md) the distribution as written, its "
     "5th, 50th\n"
     "and 95th percentiles and its unit; defaults are marked. Then the correlations,\n"
-    "crossovers and outputs. Runs nothing.\n"
+    "crossovers and outputs, regimes and observations. Runs nothing.\n"
+    "\n"
+    "      --set KEY=VALUE      override one job value (repeatable), as `crossover run`\n"
+    "                           does, e.g. --set sampling.samples=1e5\n"
     "\n"
     "  --plot FILE   also draws the density of every sampled parameter's distribution,\n"
     "                with its 5th, 50th and 95th percentiles, into FILE (one chart)\n"
@@ -43,6 +46,45 @@ static void print_row(const char *key, int kwidth, const char *dist, int dwidth,
   printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, key, dwidth, dist, q[0], q[1], q[2], unit);
 }
 
+/* The regimes and the distributions of the parameters given per regime. */
+static void print_regimes(const mc_job *job, int kwidth) {
+  const mc_spec *s = &job->spec;
+  if (!s->nregime)
+    return;
+  printf("\nregimes (each sample is drawn in one, with these probabilities):\n");
+  for (int r = 0; r < s->nregime; r++)
+    printf("  %-*s %g\n", kwidth, s->regime_name[r], s->regime_weight[r]);
+  if (!s->nsplit)
+    return;
+  printf("\nparameters given per regime (5th, 50th and 95th percentiles):\n");
+  char key[MC_MAXSPLIT][2 * MC_NAMELEN + 4];
+  int dwidth = 12;
+  for (int i = 0; i < s->nsplit; i++) {
+    const mc_regime_dist *sp = &s->split[i];
+    snprintf(key[i], sizeof key[i], "%s [%s]", s->model->param[sp->param].key,
+             s->regime_name[sp->regime]);
+    if ((int)strlen(key[i]) > kwidth)
+      kwidth = (int)strlen(key[i]);
+    if ((int)strlen(job->split[i].written) > dwidth)
+      dwidth = (int)strlen(job->split[i].written);
+  }
+  for (int i = 0; i < s->nsplit; i++)
+    print_row(key[i], kwidth, job->split[i].written, dwidth > 64 ? 64 : dwidth, &s->split[i].dist,
+              s->model->param[s->split[i].param].unit);
+}
+
+static void print_observations(const mc_spec *s) {
+  if (!s->nobs)
+    return;
+  printf("\nobservations (the bands are checked against them):\n");
+  for (int i = 0; i < s->nobs; i++) {
+    const mc_observation *o = &s->obs[i];
+    const mc_series_info *si = &s->model->series[o->series];
+    printf("  %s %d: %g %s (%s)\n", si->name, s->base_year + o->year, o->value, si->unit,
+           o->source);
+  }
+}
+
 static void print_job(const mc_job *job) {
   const mc_spec *s = &job->spec;
   const mc_model_type *M = s->model;
@@ -64,7 +106,9 @@ static void print_job(const mc_job *job) {
   int dwidth = (int)strlen("distribution");
   for (int p = 0; p < M->nparam; p++) {
     const mc_param_info *pi = &M->param[p];
-    if (s->configured[p]) {
+    if (s->per_regime[p]) {
+      snprintf(written[p], sizeof written[p], "per regime (below)");
+    } else if (s->configured[p]) {
       snprintf(written[p], sizeof written[p], "%s", job->param[p].written);
     } else {
       switch (pi->dflt_kind) {
@@ -102,7 +146,9 @@ static void print_job(const mc_job *job) {
   for (int p = 0; p < M->nparam; p++) {
     const mc_param_info *pi = &M->param[p];
     const mc_dist *d = NULL;
-    if (s->configured[p])
+    if (s->per_regime[p])
+      d = NULL;
+    else if (s->configured[p])
       d = &s->dist[p];
     else if (pi->dflt_kind == MC_DEF_VALUE || pi->dflt_kind == MC_DEF_INFINITE)
       d = &s->dist[p];
@@ -110,6 +156,7 @@ static void print_job(const mc_job *job) {
       d = &s->dist[pi->follows];
     print_row(pi->key, kwidth, written[p], dwidth, d, pi->unit);
   }
+  print_regimes(job, kwidth);
 
   printf("\ncorrelations (Spearman rank):");
   if (!s->ncorr)
@@ -148,12 +195,25 @@ static void print_job(const mc_job *job) {
       printf("%s %s", j ? "," : "", M->param[par[j]].key);
     printf("\n  cost: %d model evaluations per sample (k + 2)\n", k + 2);
   }
+  print_observations(s);
   printf("\nthe job is valid\n");
 }
 
 int mc_cmd_check(int argc, char **argv) {
   const char *path = NULL, *plot = NULL;
+  const char *sets[64];
+  int nsets = 0;
   for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--set") || !strncmp(argv[i], "--set=", 6)) {
+      const char *v = argv[i][5] == '=' ? argv[i] + 6 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v || nsets == 64) {
+        fprintf(stderr, "crossover: check: %s\n%s",
+                v ? "more than 64 --set options" : "--set wants KEY=VALUE", usage);
+        return 2;
+      }
+      sets[nsets++] = v;
+      continue;
+    }
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(usage, stdout);
       return 0;
@@ -187,7 +247,7 @@ int mc_cmd_check(int argc, char **argv) {
     return 1;
   }
   mc_err e = {0};
-  int rc = mc_job_load(path, job, &e);
+  int rc = mc_job_load_with(path, sets, nsets, job, &e);
   if (rc == MC_OK)
     print_job(job);
   if (rc == MC_OK && plot)

@@ -1,4 +1,5 @@
-/* crossover run: INTERFACE.md, plus checkpoints and parts (docs/running.md). */
+/* crossover run (docs/writing-jobs.md, docs/results-format.md), plus checkpoints and parts
+ * (slurm/README.md). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,8 +22,8 @@
 #include "progress.h"
 
 static const char run_usage[] =
-    "usage: crossover run JOB.yaml [-o OUT.h5] [--samples N] [--seed S] [--part K/N]\n"
-    "                     [--resume] [--force] [--checkpoint-interval SECONDS]\n"
+    "usage: crossover run JOB.yaml [-o OUT.h5] [--set KEY=VALUE]... [--samples N] [--seed S]\n"
+    "                     [--part K/N] [--resume] [--force] [--checkpoint-interval SECONDS]\n"
     "                     [--progress-interval SECONDS] [--quiet]\n"
     "\n"
     "Runs the job: samples every parameter, projects every sample, and writes the\n"
@@ -31,6 +32,9 @@ static const char run_usage[] =
     "mpiexec or srun for many ranks: the results are the same bits for any number.\n"
     "\n"
     "  -o, --output OUT.h5      results file; an existing one is refused without --force\n"
+    "      --set KEY=VALUE      override one job value (repeatable), e.g.\n"
+    "                           --set parameters.capex.growth=\"1.2 to 1.5\" or\n"
+    "                           --set time.horizon_year=2050 (docs/writing-jobs.md)\n"
     "      --samples N          override sampling.samples\n"
     "      --seed S             override sampling.seed\n"
     "      --part K/N           run only the K-th of N disjoint slices of the samples, for\n"
@@ -139,7 +143,11 @@ int mc_cmd_run(int argc, char **argv) {
                                        {"progress-interval", required_argument, 0, 'i'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
+                                       {"set", required_argument, 0, 'S'},
                                        {0, 0, 0, 0}};
+  enum { MAX_SETS = 64 };
+  const char *sets[MAX_SETS];
+  int nsets = 0;
   const char *out = NULL, *samples_s = NULL, *seed_s = NULL, *part_s = NULL;
   int resume = 0, force = 0, quiet = 0;
   double ckpt_interval = 600, prog_interval = 60;
@@ -188,6 +196,14 @@ int mc_cmd_run(int argc, char **argv) {
     case 'h':
       fputs(run_usage, stdout);
       return 0;
+    case 'S':
+      if (nsets == MAX_SETS) {
+        snprintf(why, sizeof why, "more than %d --set options", MAX_SETS);
+        usage_err = 1;
+      } else {
+        sets[nsets++] = optarg;
+      }
+      break;
     default:
       snprintf(why, sizeof why, "unknown or incomplete option '%s'", argv[optind - 1]);
       usage_err = 1;
@@ -233,7 +249,7 @@ int mc_cmd_run(int argc, char **argv) {
   }
   const char *jobpath = argv[optind];
 
-  rc = mc_job_load(jobpath, &job, e);
+  rc = mc_job_load_with(jobpath, sets, nsets, &job, e);
   if (rc == MC_OK)
     job_loaded = 1;
   if (rc == MC_OK && samples_s) {

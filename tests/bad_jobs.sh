@@ -9,8 +9,10 @@
 #   # expect: line=7 col=3 words="unknown key" "training.growht" "did you mean"
 # and must make `crossover check FILE` exit 2 with "crossover: FILE:LINE:" (and
 # COL when given) and every word on stderr; `crossover run FILE -o OUT.h5` must
-# exit 2 too and leave neither OUT.h5 nor any OUT.h5.* file behind.
-# A valid file must make `check` exit 0 and print every parameter of MODEL.md.
+# exit 2 too and leave neither OUT.h5 nor any OUT.h5.* file behind. With
+# at=PATH (relative to FILE's folder, as FILE's extends: names it) the position
+# is in that file: a value FILE inherits through extends:.
+# A valid file must make `check` exit 0 and print every parameter of its model (docs/model.md).
 set -u
 mode=bad
 case "${1:-}" in
@@ -52,6 +54,19 @@ if [ "$mode" = usage ]; then
   rc=$?
   [ $rc -eq 2 ] || fail "check of a missing file exited $rc, expected 2"
   grep -qF "does-not-exist.yaml" "$tmp/err" || fail "check of a missing file: file not named"
+  job=$(dirname "$0")/jobs/minimal.yaml
+  "$exe" check "$job" --set sampling.samples=1e5 --set time.horizon_year=2050 >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] || fail "check --set exited $rc, expected 0"
+  grep -q '100000 samples' "$tmp/out" || fail "check --set sampling.samples=1e5 not applied"
+  grep -q '2025 to 2050' "$tmp/out" || fail "check --set time.horizon_year=2050 not applied"
+  "$exe" check "$job" --set sampling.sample=10 >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 2 ] || fail "check --set of an unknown key exited $rc, expected 2"
+  for w in 'crossover: --set sampling.sample=10 (column 10): ' "unknown key 'sample'" \
+    "did you mean 'samples'?"; do
+    grep -qF -- "$w" "$tmp/err" || fail "check --set sampling.sample=10: stderr lacks '$w'"
+  done
   [ $failures -eq 0 ] && echo "ok: check usage"
   exit $((failures > 0))
 fi
@@ -88,6 +103,7 @@ for file in "$@"; do
   }
   line=$(sed -n 's/.* line=\([0-9][0-9]*\).*/\1/p' <<<"$header")
   col=$(sed -n 's/.* col=\([0-9][0-9]*\).*/\1/p' <<<"$header")
+  at=$(sed -n 's/.* at=\([^ ]*\).*/\1/p' <<<"$header")
   rest=${header#* words=}
   words=()
   while [[ $rest =~ ^[[:space:]]*\"([^\"]*)\"(.*)$ ]]; do
@@ -102,8 +118,10 @@ for file in "$@"; do
   "$exe" check "$file" >"$tmp/out" 2>"$tmp/err"
   rc=$?
   [ $rc -eq 2 ] || fail "check exited $rc, expected 2"
-  pos="$file:$line:"
-  [ -n "$col" ] && pos="$file:$line:$col:"
+  where=$file
+  [ -n "$at" ] && where=$(dirname "$file")/$at
+  pos="$where:$line:"
+  [ -n "$col" ] && pos="$where:$line:$col:"
   grep -qF -- "crossover: $pos" "$tmp/err" || fail "stderr lacks 'crossover: $pos'"
   for w in "${words[@]}"; do
     grep -qF -- "$w" "$tmp/err" || fail "stderr lacks '$w'"

@@ -230,6 +230,52 @@ static void test_apply_blocks(void **state) {
     }
 }
 
+/* Targets of +1 and -1: the later variable copies the earlier one's score
+ * (negated for -1) bit for bit, so its rank correlation is exactly +-1, and
+ * the others are correlated as their targets say. */
+static void test_perfect_correlation(void **state) {
+  (void)state;
+  const double rho[DIM * DIM] = {
+      1.0,  0.5,  0.0, -0.5, /* */
+      0.5,  1.0,  0.0, -1.0, /* */
+      0.0,  0.0,  1.0, 0.0,  /* */
+      -0.5, -1.0, 0.0, 1.0,
+  };
+  mc_copula c;
+  mc_err e = {0};
+  int rc = mc_copula_init(DIM, rho, NULL, &c, &e);
+  if (rc)
+    fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(rc, MC_OK);
+  assert_int_equal(c.ncopy, 1);
+  enum { n = 5000 };
+  static double w[DIM][n];
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, SEED);
+  for (int i = 0; i < DIM; i++)
+    for (int s = 0; s < n; s++)
+      w[i][s] = gsl_ran_ugaussian(rng);
+  gsl_rng_free(rng);
+  double *z[DIM] = {w[0], w[1], w[2], w[3]};
+  mc_copula_apply(&c, z, n);
+  for (int s = 0; s < n; s++)
+    assert_true(w[3][s] == -w[1][s]);
+  /* the pair 0 ~ 1 keeps its correlation: 2 sin(pi 0.5 / 6) in normal scores */
+  double sxy = 0, sxx = 0, syy = 0;
+  for (int s = 0; s < n; s++) {
+    sxy += w[0][s] * w[1][s];
+    sxx += w[0][s] * w[0][s];
+    syy += w[1][s] * w[1][s];
+  }
+  assert_true(fabs(sxy / sqrt(sxx * syy) - mc_copula_normal_score_rho(0.5)) < 4 / sqrt(n));
+  /* two variables only, +1: identical scores */
+  const double two[4] = {1, 1, 1, 1};
+  assert_int_equal(mc_copula_init(2, two, NULL, &c, &e), MC_OK);
+  double a[3] = {0.3, -1.2, 2.5}, b[3] = {9, 9, 9}, *zz[2] = {a, b};
+  mc_copula_apply(&c, zz, 3);
+  assert_memory_equal(a, b, sizeof a);
+}
+
 static void refuse_copula(int dim, const double *rho, const char *const *names, ...) {
   mc_copula c;
   mc_err e = {0};
@@ -262,15 +308,16 @@ static void test_not_positive_definite(void **state) {
   };
   refuse_copula(DIM, bad, names, "training.compute", "inference.compute", "hardware.efficiency",
                 "!datacenter.pue", "not positive definite", NULL);
-  /* a perfect correlation is singular */
+  /* a perfect correlation whose pair the others treat unalike: 0 ~ 1 is 0.5
+   * but 0 ~ 3 is (unlisted) 0, while 1 and 3 move together */
   const double one[DIM * DIM] = {
-      1.0, 0.0, 0.0, 0.0, /* */
-      0.0, 1.0, 0.0, 1.0, /* */
+      1.0, 0.5, 0.0, 0.0, /* */
+      0.5, 1.0, 0.0, 1.0, /* */
       0.0, 0.0, 1.0, 0.0, /* */
       0.0, 1.0, 0.0, 1.0,
   };
-  refuse_copula(DIM, one, names, "inference.compute", "datacenter.pue", "!training.compute",
-                "!hardware.efficiency", NULL);
+  refuse_copula(DIM, one, names, "inference.compute", "datacenter.pue", "training.compute",
+                "move together", "!hardware.efficiency", NULL);
   /* malformed matrices */
   const double big[4] = {1, 1.5, 1.5, 1};
   refuse_copula(2, big, names, "training.compute", "inference.compute", "[-1, 1]", NULL);
@@ -291,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_normal_score_rho),     cmocka_unit_test(test_cholesky_factor),
       cmocka_unit_test(test_apply_blocks),         cmocka_unit_test(test_realized_spearman),
       cmocka_unit_test(test_conversion_is_needed), cmocka_unit_test(test_not_positive_definite),
+      cmocka_unit_test(test_perfect_correlation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
