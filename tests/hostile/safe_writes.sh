@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 failures=0
-begin ""
+what="" f0=0
 fail() {
   echo "FAIL [$what]: $*"
   failures=$((failures + 1))
