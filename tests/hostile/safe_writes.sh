@@ -216,6 +216,18 @@ in_dir "$tmp/w7" "$exe" report esc.h5 --format markdown
 grep -q 'red\\|cell' "$tmp/out" || fail "markdown: the | in the name is not escaped"
 [ "$failures" = "$f0" ] && ok
 
+begin "report of a merge with a gap: which samples pair"
+for k in 1 2 3; do "$exe" run "$tmp/job.yaml" -q --samples 60000 --part $k/3 -o "$tmp/g$k.h5"; done
+"$exe" run "$tmp/job.yaml" -q --samples 60000 -o "$tmp/gfull.h5"
+"$exe" merge --allow-missing -o "$tmp/gap.h5" "$tmp/g1.h5" "$tmp/g3.h5" 2>/dev/null
+in_dir "$tmp" "$exe" report gfull.h5 gap.h5
+[ "$rc" = 0 ] || fail "report exited $rc"
+held=$("$py" -c "import h5py,sys; print(int(h5py.File(sys.argv[1],'r').attrs['samples']))" "$tmp/gap.h5")
+grep -q "only the first" "$tmp/out" && fail "claims a prefix pairs: $(grep -A1 'only the first' "$tmp/out")"
+tr '\n' ' ' <"$tmp/out" | grep -q "only the $held samples both drew" ||
+  fail "does not name the $held common samples: $(grep -A3 'B vs A' "$tmp/out")"
+[ "$failures" = "$f0" ] && ok
+
 # 8. A periodic checkpoint that fails (a full disk) is a warning; the run
 # carries on and tries again, and ends with the same bits as a clean run.
 if mkdir -p "$tmp/full" && mount -t tmpfs -o size=6m tmpfs "$tmp/full" 2>/dev/null; then
