@@ -26,9 +26,9 @@ static const char usage[] =
     "                 combine disjoint parts of one job into the result of a single run\n"
     "  report OUT.h5 [--format text|markdown|csv|json]\n"
     "                 print crossover probabilities and percentile bands\n"
-    "  report A.h5 B.h5 [--format text|markdown|csv|json]\n"
-    "                 two scenarios side by side, with the differences of the crossover\n"
-    "                 probabilities and their standard errors\n"
+    "  report A.h5 B.h5 [C.h5 ...] [--format text|markdown|csv|json]\n"
+    "                 scenarios side by side, with the differences of the crossover\n"
+    "                 probabilities from A.h5 and their standard errors\n"
     "  plot OUT.h5 [-o FILE.png|.pdf|.svg] [--series NAME...]\n"
     "                 draw fan charts and the crossover-year distributions\n"
     "  check JOB.yaml validate a job and print its resolved parameters; runs nothing\n"
@@ -82,7 +82,8 @@ int mc_cli_main(int argc, char **argv) {
 /* Names, on stderr, the temporary files OUT.tmp-PID and OUT.checkpoint.tmp-PID
  * beside the output whose process is no longer running on this host: what a
  * run or merge killed while writing (SIGKILL, a node failure) leaves. They hold
- * nothing complete (a file is complete only once renamed), but they are not
+ * nothing complete (a file is complete only once renamed), except where a run
+ * could not publish its result (mc/outfile.h) and said so; they are not
  * removed here, as a run on another node sharing the directory may own one. */
 void mc_cli_note_stale_tmp(const char *cmd, const char *out) {
   char dir[PATH_MAX];
@@ -111,8 +112,9 @@ void mc_cli_note_stale_tmp(const char *cmd, const char *out) {
     if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
       continue; /* running here, or not ours to probe */
     fprintf(stderr,
-            "crossover %s: note: %s%s%s is an incomplete file left by a killed run or merge "
-            "(process %ld is not running on this host); it holds no results: remove it\n",
+            "crossover %s: note: %s%s%s is a temporary file left by a killed run or merge "
+            "(process %ld is not running on this host); unless that run said it kept its "
+            "complete result there, it holds no results: remove it\n",
             cmd, slash ? dir : "", slash ? "/" : "", de->d_name, pid);
   }
   closedir(d);

@@ -1,5 +1,6 @@
 /* The `crossover` commands. Each takes its own argv (argv[0] is the command
- * name), handles --help, and returns the process exit status of INTERFACE.md. */
+ * name), handles --help, and returns the process exit status of README.md
+ * (0 done, 1 failure, 2 bad usage or input, 3 stopped with a checkpoint). */
 #ifndef MC_CLI_H
 #define MC_CLI_H
 

@@ -1,11 +1,13 @@
 /* `crossover check JOB.yaml`: validates a job and prints what it resolves to.
  * Runs nothing and writes no file. */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "mc_engine.h"
 #include "mc_job.h"
 #include "mc_model.h"
@@ -15,16 +17,17 @@ static const char usage[] =
     "usage: crossover check JOB.yaml [--set KEY=VALUE]... [--plot FILE.png|.pdf|.svg]\n"
     "\n"
     "Validates the job file and prints its scenario, grid and sampling, and for every\n"
-    "parameter (in the order of the model's table, docs/model.md) the distribution as written, its "
-    "5th, 50th\n"
-    "and 95th percentiles and its unit; defaults are marked. Then the correlations,\n"
-    "crossovers and outputs, regimes and observations. Runs nothing.\n"
+    "parameter (in the order of the model's table, docs/model.md) the distribution\n"
+    "as written, its 5th, 50th and 95th percentiles and its unit; defaults are\n"
+    "marked. Then the correlations, crossovers and outputs, regimes and\n"
+    "observations. Runs nothing. Control characters in names and text are printed\n"
+    "escaped (\\x1b).\n"
     "\n"
-    "      --set KEY=VALUE      override one job value (repeatable), as `crossover run`\n"
-    "                           does, e.g. --set sampling.samples=1e5\n"
-    "\n"
-    "  --plot FILE   also draws the density of every sampled parameter's distribution,\n"
-    "                with its 5th, 50th and 95th percentiles, into FILE (one chart)\n"
+    "  --set KEY=VALUE  override one job value (repeatable), as `crossover run`\n"
+    "                   does, e.g. --set sampling.samples=1e5\n"
+    "  --plot FILE      also draws the density of every sampled parameter's\n"
+    "                   distribution, with its 5th, 50th and 95th percentiles,\n"
+    "                   into FILE (one chart)\n"
     "\n"
     "Exit status: 0 when the job is valid; 2 when it is not (the message names the\n"
     "file, line and column and what was expected).\n";
@@ -43,7 +46,9 @@ static void print_row(const char *key, int kwidth, const char *dist, int dwidth,
   if (d)
     for (int i = 0; i < 3; i++)
       num(mc_dist_quantile(d, u[i]), q[i], sizeof q[i]);
-  printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, key, dwidth, dist, q[0], q[1], q[2], unit);
+  char safe[320];
+  printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, key, dwidth,
+         mc_esc_term(dist, safe, sizeof safe), q[0], q[1], q[2], unit);
 }
 
 /* The regimes and the distributions of the parameters given per regime. */
@@ -85,14 +90,21 @@ static void print_observations(const mc_spec *s) {
   }
 }
 
-static void print_job(const mc_job *job) {
+/* The job's identity, grid and sampling. */
+static void print_header(const mc_job *job) {
   const mc_spec *s = &job->spec;
   const mc_model_type *M = s->model;
-  printf("job:         %s\n", job->path);
-  printf("model:       %s (%s)\n", M->name, M->summary);
-  printf("scenario:    %s\n", s->scenario);
-  if (job->description[0])
-    printf("description: %s\n", job->description);
+  printf("job:         ");
+  mc_put_term(stdout, job->path);
+  printf("\nmodel:       %s (%s)\n", M->name, M->summary);
+  printf("scenario:    ");
+  mc_put_term(stdout, s->scenario);
+  printf("\n");
+  if (job->description[0]) {
+    printf("description: ");
+    mc_put_term(stdout, job->description);
+    printf("\n");
+  }
   printf("grid:        %d to %d (%d years)\n", s->base_year, s->horizon_year, mc_spec_nyears(s));
   printf("sampling:    %s, %llu samples, seed %llu\n", mc_method_names[s->method],
          (unsigned long long)s->samples, (unsigned long long)s->seed);
@@ -101,46 +113,56 @@ static void print_job(const mc_job *job) {
            "%d, %d, %d, ... blocks of %d samples (samples is the cap)\n",
            s->stop_se, MC_STOP_FIRST_BLOCKS, 2 * MC_STOP_FIRST_BLOCKS, 4 * MC_STOP_FIRST_BLOCKS,
            MC_BLOCK);
+}
 
-  char written[MC_MAXPARAM][320];
-  int dwidth = (int)strlen("distribution");
+/* How parameter p is given: as written, or its default. */
+static void describe_param(const mc_job *job, int p, char *buf, size_t len) {
+  const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
+  const mc_param_info *pi = &M->param[p];
+  if (s->configured[p]) {
+    snprintf(buf, len, "%s", job->param[p].written);
+    return;
+  }
+  switch (pi->dflt_kind) {
+  case MC_DEF_VALUE:
+    snprintf(buf, len, "default: %g", pi->dflt);
+    break;
+  case MC_DEF_FOLLOWS:
+    snprintf(buf, len, "default: follows %s", M->param[pi->follows].key);
+    break;
+  case MC_DEF_INFINITE:
+    snprintf(buf, len, "default: inf (no slowdown)");
+    break;
+  case MC_DEF_ABSENT:
+    snprintf(buf, len, "not configured (no power cap)");
+    break;
+  default:
+    snprintf(buf, len, "(missing)");
+    break;
+  }
+}
+
+/* The parameter table, in the model's order. */
+static void print_params(const mc_job *job) {
+  const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
+  char written[MC_MAXPARAM][320], safe[320];
+  int dwidth = (int)strlen("distribution"), kwidth = 3;
   for (int p = 0; p < M->nparam; p++) {
-    const mc_param_info *pi = &M->param[p];
-    if (s->per_regime[p]) {
+    if (s->per_regime[p])
       snprintf(written[p], sizeof written[p], "per regime (below)");
-    } else if (s->configured[p]) {
-      snprintf(written[p], sizeof written[p], "%s", job->param[p].written);
-    } else {
-      switch (pi->dflt_kind) {
-      case MC_DEF_VALUE:
-        snprintf(written[p], sizeof written[p], "default: %g", pi->dflt);
-        break;
-      case MC_DEF_FOLLOWS:
-        snprintf(written[p], sizeof written[p], "default: follows %s", M->param[pi->follows].key);
-        break;
-      case MC_DEF_INFINITE:
-        snprintf(written[p], sizeof written[p], "default: inf (no slowdown)");
-        break;
-      case MC_DEF_ABSENT:
-        snprintf(written[p], sizeof written[p], "not configured (no power cap)");
-        break;
-      default:
-        snprintf(written[p], sizeof written[p], "(missing)");
-        break;
-      }
-    }
-    int w = (int)strlen(written[p]);
+    else
+      describe_param(job, p, written[p], sizeof written[p]);
+    int w = (int)strlen(mc_esc_term(written[p], safe, sizeof safe));
     if (w > dwidth)
       dwidth = w;
+    if ((int)strlen(M->param[p].key) > kwidth)
+      kwidth = (int)strlen(M->param[p].key);
   }
   if (dwidth > 64)
     dwidth = 64;
-
   printf("\nparameters (5th, 50th and 95th percentiles):\n");
-  int kwidth = 3;
-  for (int p = 0; p < M->nparam; p++)
-    if ((int)strlen(M->param[p].key) > kwidth)
-      kwidth = (int)strlen(M->param[p].key);
   printf("  %-*s %-*s %11s %11s %11s  %s\n", kwidth, "key", dwidth, "distribution", "p5", "p50",
          "p95", "unit");
   for (int p = 0; p < M->nparam; p++) {
@@ -157,16 +179,16 @@ static void print_job(const mc_job *job) {
     print_row(pi->key, kwidth, written[p], dwidth, d, pi->unit);
   }
   print_regimes(job, kwidth);
+}
 
-  printf("\ncorrelations (Spearman rank):");
-  if (!s->ncorr)
-    printf(" none\n");
-  else
-    printf("\n");
+/* Correlations, power, crossovers, outputs and sensitivity. */
+static void print_rest(const mc_job *job) {
+  const mc_spec *s = &job->spec;
+  const mc_model_type *M = s->model;
+  printf("\ncorrelations (Spearman rank):%s\n", s->ncorr ? "" : " none");
   for (int i = 0; i < s->ncorr; i++)
     printf("  %s ~ %s: %g\n", M->param[s->corr[i].a].key, M->param[s->corr[i].b].key,
            s->corr[i].rho);
-
   if (M == &mc_model_demand) { /* its power cap */
     printf("\npower:       ");
     if (s->has_cap)
@@ -174,12 +196,12 @@ static void print_job(const mc_job *job) {
     else
       printf("no cap (power.capacity not configured)\n");
   }
-
   printf("\ncrossovers (first year with lhs >= rhs):\n");
-  for (int i = 0; i < s->ncross; i++)
-    printf("  %s: %s >= %s\n", s->cross[i].name, M->series[s->cross[i].lhs].name,
-           M->series[s->cross[i].rhs].name);
-
+  for (int i = 0; i < s->ncross; i++) {
+    printf("  ");
+    mc_put_term(stdout, s->cross[i].name);
+    printf(": %s >= %s\n", M->series[s->cross[i].lhs].name, M->series[s->cross[i].rhs].name);
+  }
   printf("\noutputs:\n  percentiles: ");
   for (int i = 0; i < s->npct; i++)
     printf("%s%g", i ? ", " : "", s->pct[i]);
@@ -188,59 +210,65 @@ static void print_job(const mc_job *job) {
   if (s->nsens) {
     int par[MC_MAXPARAM], k = mc_spec_sens_params(s, par);
     printf("\nsensitivity: first-order and total Sobol' indices of");
-    for (int i = 0; i < s->nsens; i++)
-      printf("%s %s", i ? "," : "", s->sens[i].name);
+    for (int i = 0; i < s->nsens; i++) {
+      printf("%s ", i ? "," : "");
+      mc_put_term(stdout, s->sens[i].name);
+    }
     printf("\n  over the %d non-constant parameters:", k);
     for (int j = 0; j < k; j++)
       printf("%s %s", j ? "," : "", M->param[par[j]].key);
     printf("\n  cost: %d model evaluations per sample (k + 2)\n", k + 2);
   }
   print_observations(s);
+}
+
+static void print_job(const mc_job *job) {
+  print_header(job);
+  print_params(job);
+  print_rest(job);
   printf("\nthe job is valid\n");
 }
 
 int mc_cmd_check(int argc, char **argv) {
-  const char *path = NULL, *plot = NULL;
-  const char *sets[64];
+  static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                       {"set", required_argument, 0, 's'},
+                                       {"plot", required_argument, 0, 'p'},
+                                       {0, 0, 0, 0}};
+  const char *plot = NULL, *sets[64];
   int nsets = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--set") || !strncmp(argv[i], "--set=", 6)) {
-      const char *v = argv[i][5] == '=' ? argv[i] + 6 : i + 1 < argc ? argv[++i] : NULL;
-      if (!v || nsets == 64) {
-        fprintf(stderr, "crossover: check: %s\n%s",
-                v ? "more than 64 --set options" : "--set wants KEY=VALUE", usage);
-        return 2;
-      }
-      sets[nsets++] = v;
-      continue;
-    }
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+  optind = 1;
+  opterr = 0;
+  for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+    if (c == 'h') {
       fputs(usage, stdout);
       return 0;
     }
-    if (!strcmp(argv[i], "--plot") || !strncmp(argv[i], "--plot=", 7)) {
-      plot = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
-      if (!*plot) {
-        fprintf(stderr, "crossover: check: --plot needs a file name\n%s", usage);
-        return 2;
-      }
+    if (c == 's' && nsets < 64) {
+      sets[nsets++] = optarg;
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "crossover: check: unknown option '%s'\n%s", argv[i], usage);
-      return 2;
+    if (c == 'p' && *optarg) {
+      plot = optarg;
+      continue;
     }
-    if (path) {
-      fprintf(stderr, "crossover: check: one job file expected, got '%s' and '%s'\n%s", path,
-              argv[i], usage);
-      return 2;
-    }
-    path = argv[i];
+    fprintf(stderr, "crossover: check: %s '%s'\n%s",
+            c == 's'                           ? "more than 64 --set options at"
+            : c == 'p'                         ? "--plot needs a file name, got"
+            : c == ':' || (c == '?' && optopt) ? "option needs a value:"
+                                               : "unknown option",
+            argv[optind - 1], usage);
+    return 2;
   }
-  if (!path) {
+  if (optind >= argc) {
     fprintf(stderr, "crossover: check: expected a job file\n%s", usage);
     return 2;
   }
+  if (optind + 1 < argc) {
+    fprintf(stderr, "crossover: check: one job file expected, got '%s' and '%s'\n%s", argv[optind],
+            argv[optind + 1], usage);
+    return 2;
+  }
+  const char *path = argv[optind];
   mc_job *job = calloc(1, sizeof *job);
   if (!job) {
     mc_cli_error("check: out of memory");

@@ -1,15 +1,14 @@
 /* crossover merge: combines disjoint parts of one job exactly. */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "mc_h5.h"
+#include "outfile.h"
 
 static const char merge_usage[] =
     "usage: crossover merge -o OUT.h5 [--allow-missing] [--force] PART.h5...\n"
@@ -27,7 +26,11 @@ static const char merge_usage[] =
     "\n"
     "  -o, --output OUT.h5   the merged file (an existing one needs --force)\n"
     "      --allow-missing   merge an incomplete set of parts\n"
-    "      --force           overwrite OUT.h5\n";
+    "      --force           overwrite OUT.h5 (or replace a link there)\n"
+    "\n"
+    "OUT.h5 is written as OUT.h5.tmp-PID, created anew (a file or link already there\n"
+    "is refused, never followed), and renamed when complete; an OUT.h5 that appeared\n"
+    "meanwhile is not replaced without --force.\n";
 
 /* Appends the missing sample ranges of st to buf. Returns the count of blocks
  * missing: of all blocks, or for a run stopped by sampling.stop_when of those
@@ -57,92 +60,107 @@ static uint64_t describe_missing(const mc_stats *st, char *buf, size_t len) {
   return nmiss;
 }
 
-int mc_cmd_merge(int argc, char **argv) {
+typedef struct merge_args {
+  const char *out;
+  int allow_missing, force;
+  int nparts;
+  char **parts;
+} merge_args;
+
+/* 0 to merge, 1 after --help, -1 after a usage error (printed). */
+static int parse_args(int argc, char **argv, merge_args *a) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"allow-missing", no_argument, 0, 'a'},
                                        {"force", no_argument, 0, 'f'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
-  const char *out = NULL;
-  int allow_missing = 0, force = 0, c;
+  memset(a, 0, sizeof *a);
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+  for (int c; (c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1;) {
     switch (c) {
     case 'o':
-      out = optarg;
+      a->out = optarg;
       break;
     case 'a':
-      allow_missing = 1;
+      a->allow_missing = 1;
       break;
     case 'f':
-      force = 1;
+      a->force = 1;
       break;
     case 'h':
       fputs(merge_usage, stdout);
-      return 0;
+      return 1;
     default:
       fprintf(stderr, "crossover merge: unknown or incomplete option '%s'\n%s", argv[optind - 1],
               merge_usage);
-      return MC_EINPUT;
+      return -1;
     }
   }
-  if (!out || optind >= argc) {
-    fprintf(stderr, "crossover merge: %s\n%s", !out ? "missing -o OUT.h5" : "no PART.h5 given",
+  if (!a->out || optind >= argc) {
+    fprintf(stderr, "crossover merge: %s\n%s", !a->out ? "missing -o OUT.h5" : "no PART.h5 given",
             merge_usage);
-    return MC_EINPUT;
+    return -1;
   }
-  mc_err err = {0}, *e = &err;
-  int rc = MC_OK, have = 0;
-  mc_job job, pjob;
-  mc_stats *acc = NULL, *part = NULL;
-  char *missing = NULL;
-  const char *first = NULL;
-  uint64_t seed0 = 0, samples0 = 0, digest0 = 0;
-  struct stat sb;
-  if (stat(out, &sb) == 0 && !force)
-    MC_FAIL(e, MC_EINPUT, "%s exists; pass --force to overwrite it or -o to choose another", out);
-  mc_cli_note_stale_tmp("merge", out);
-  for (int i = optind; i < argc; i++) {
-    for (int j = optind; j < i; j++) {
-      struct stat a, b;
-      if (!strcmp(argv[i], argv[j]) || (stat(argv[i], &a) == 0 && stat(argv[j], &b) == 0 &&
-                                        a.st_ino == b.st_ino && a.st_dev == b.st_dev))
-        MC_FAIL(e, MC_EINPUT, "%s is given twice: each part must appear once", argv[i]);
-    }
-    mc_h5_meta meta;
-    MC_CHECK(mc_h5_read(argv[i], &pjob, &part, &meta, e));
-    uint64_t digest = mc_spec_digest(&pjob.spec);
-    if (!have) {
-      job = pjob;
-      acc = part;
-      part = NULL;
-      have = 1;
-      first = argv[i];
-      seed0 = job.spec.seed;
-      samples0 = job.spec.samples;
-      digest0 = digest;
-      continue;
-    }
-    if (pjob.spec.seed != seed0)
-      rc =
-          mc_err_set(e, MC_EINPUT, "%s has seed %llu but %s has seed %llu: parts must share a seed",
-                     argv[i], (unsigned long long)pjob.spec.seed, first, (unsigned long long)seed0);
-    else if (pjob.spec.samples != samples0)
-      rc = mc_err_set(e, MC_EINPUT,
+  a->nparts = argc - optind;
+  a->parts = argv + optind;
+  return 0;
+}
+
+/* MC_EINPUT unless part i is another file than parts 0..i-1. */
+static int check_distinct(const merge_args *a, int i, mc_err *e) {
+  for (int j = 0; j < i; j++) {
+    struct stat x, y;
+    if (!strcmp(a->parts[i], a->parts[j]) ||
+        (stat(a->parts[i], &x) == 0 && stat(a->parts[j], &y) == 0 && x.st_ino == y.st_ino &&
+         x.st_dev == y.st_dev))
+      return mc_err_set(e, MC_EINPUT, "%s is given twice: each part must appear once", a->parts[i]);
+  }
+  return MC_OK;
+}
+
+/* MC_EINPUT unless part `path` (pjob) comes from the run of the first part. */
+static int check_same_run(const char *path, const mc_job *pjob, const char *first,
+                          const mc_job *job, mc_err *e) {
+  const mc_spec *p = &pjob->spec, *s = &job->spec;
+  if (p->seed != s->seed)
+    return mc_err_set(e, MC_EINPUT,
+                      "%s has seed %llu but %s has seed %llu: parts must share a seed", path,
+                      (unsigned long long)p->seed, first, (unsigned long long)s->seed);
+  if (p->samples != s->samples)
+    return mc_err_set(e, MC_EINPUT,
                       "%s is a part of a %llu-sample run but %s of a %llu-sample run: parts must "
                       "come from one run",
-                      argv[i], (unsigned long long)pjob.spec.samples, first,
-                      (unsigned long long)samples0);
-    else if (digest != digest0)
-      rc = mc_err_set(e, MC_EINPUT,
+                      path, (unsigned long long)p->samples, first, (unsigned long long)s->samples);
+  if (mc_spec_digest(p) != mc_spec_digest(s))
+    return mc_err_set(e, MC_EINPUT,
                       "%s and %s are parts of different jobs (their configs differ): merge only "
                       "parts of one job",
-                      argv[i], first);
+                      path, first);
+  return MC_OK;
+}
+
+/* Reads every part and adds it into *acc (the first part's job in *job). */
+static int merge_parts(const merge_args *a, mc_job *job, int *have, mc_stats **acc, mc_err *e) {
+  int rc = MC_OK;
+  mc_job pjob;
+  mc_stats *part = NULL;
+  for (int i = 0; i < a->nparts; i++) {
+    MC_CHECK(check_distinct(a, i, e));
+    mc_h5_meta meta;
+    MC_CHECK(mc_h5_read(a->parts[i], &pjob, &part, &meta, e));
+    if (!*have) {
+      *job = pjob;
+      *acc = part;
+      part = NULL;
+      *have = 1;
+      continue;
+    }
+    rc = check_same_run(a->parts[i], &pjob, a->parts[0], job, e);
     if (rc == MC_OK) {
-      rc = mc_stats_merge(acc, part, e);
+      rc = mc_stats_merge(*acc, part, e);
       if (rc != MC_OK)
-        mc_err_prefix(e, "%s and the parts before it", argv[i]);
+        mc_err_prefix(e, "%s and the parts before it", a->parts[i]);
     }
     mc_job_free(&pjob);
     mc_stats_free(part);
@@ -150,41 +168,56 @@ int mc_cmd_merge(int argc, char **argv) {
     if (rc != MC_OK)
       goto cleanup;
   }
-  missing = malloc(4096);
-  if (!missing)
-    MC_FAIL(e, MC_EFAIL, "out of memory");
-  uint64_t nmiss = describe_missing(acc, missing, 4096);
-  if (nmiss && !allow_missing)
+cleanup:
+  return rc;
+}
+
+typedef struct merged {
+  const mc_job *job;
+  const mc_stats *st;
+  const char *missing; /* "" when complete */
+} merged;
+
+/* Writes the merged file at io (an mc_outfile_write writer). */
+static int write_merged(const char *io, void *ctx, mc_err *e) {
+  const merged *m = ctx;
+  mc_h5_meta meta = {1, 1, "", 0};
+  int rc = mc_h5_write(io, m->job, m->st, &meta, e);
+  if (rc == MC_OK && m->missing[0]) /* an attribute, so a reader sees what is absent */
+    rc = mc_h5_annotate(io, "missing", m->missing, e);
+  return rc;
+}
+
+int mc_cmd_merge(int argc, char **argv) {
+  merge_args a;
+  int parsed = parse_args(argc, argv, &a);
+  if (parsed)
+    return parsed > 0 ? 0 : MC_EINPUT;
+  mc_err err = {0}, *e = &err;
+  int rc = MC_OK, have = 0;
+  mc_job job;
+  mc_stats *acc = NULL;
+  char missing[4096];
+  MC_CHECK(mc_outfile_probe(a.out, a.force, NULL, e));
+  mc_cli_note_stale_tmp("merge", a.out);
+  MC_CHECK(merge_parts(&a, &job, &have, &acc, e));
+  uint64_t nmiss = describe_missing(acc, missing, sizeof missing);
+  if (nmiss && !a.allow_missing)
     MC_FAIL(e, MC_EINPUT,
             "the parts cover %llu of %llu samples; missing %s. Add the missing parts, or pass "
             "--allow-missing to merge what is there",
             (unsigned long long)mc_stats_done_samples(acc), (unsigned long long)acc->samples,
             missing);
-  {
-    char tmp[PATH_MAX + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
-    mc_h5_meta meta = {1, 1, "", 0};
-    rc = mc_h5_write(tmp, &job, acc, &meta, e);
-    if (rc == MC_OK && nmiss) {
-      /* recorded as an attribute so a reader sees what is absent */
-      rc = mc_h5_annotate(tmp, "missing", missing, e);
-    }
-    if (rc == MC_OK && rename(tmp, out) != 0)
-      rc = mc_err_set(e, MC_EFAIL, "cannot rename %s to %s: %s", tmp, out, strerror(errno));
-    if (rc != MC_OK)
-      unlink(tmp);
-    if (rc == MC_OK)
-      fprintf(stderr, "merged %d part%s into %s: %llu of %llu samples%s%s\n", argc - optind,
-              argc - optind > 1 ? "s" : "", out, (unsigned long long)mc_stats_done_samples(acc),
-              (unsigned long long)acc->samples, nmiss ? "; missing " : "", nmiss ? missing : "");
-  }
+  merged m = {&job, acc, nmiss ? missing : ""};
+  MC_CHECK(mc_outfile_write(a.out, a.force, write_merged, &m, e));
+  fprintf(stderr, "merged %d part%s into %s: %llu of %llu samples%s%s\n", a.nparts,
+          a.nparts > 1 ? "s" : "", a.out, (unsigned long long)mc_stats_done_samples(acc),
+          (unsigned long long)acc->samples, nmiss ? "; missing " : "", nmiss ? missing : "");
 cleanup:
   if (rc != MC_OK)
     fprintf(stderr, "crossover merge: %s\n", e->msg);
   if (have)
     mc_job_free(&job);
   mc_stats_free(acc);
-  mc_stats_free(part);
-  free(missing);
   return rc;
 }

@@ -1,9 +1,7 @@
-/* crossover run (docs/writing-jobs.md, docs/results-format.md), plus checkpoints and parts
- * (slurm/README.md). */
+/* crossover run: runs a job, with checkpoints and parts (README.md, docs/outputs.md,
+ * slurm/README.md). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -12,13 +10,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "mc_engine.h"
 #include "mc_h5.h"
 #include "mc_job.h"
+#include "outfile.h"
 #include "progress.h"
 
 static const char run_usage[] =
@@ -44,7 +42,8 @@ static const char run_usage[] =
     "                           write OUT.h5.checkpoint this often (default 600; 0: never)\n"
     "      --resume             continue from OUT.h5.checkpoint; the result equals an\n"
     "                           uninterrupted run bit for bit\n"
-    "      --force              overwrite an existing OUT.h5\n"
+    "      --force              overwrite an existing OUT.h5 (or replace a link there), and\n"
+    "                           start afresh over an existing OUT.h5.checkpoint\n"
     "      --progress-interval SECONDS\n"
     "                           seconds between progress lines when stderr is not a\n"
     "                           terminal (default 60)\n"
@@ -56,11 +55,19 @@ static const char run_usage[] =
     "status 2 and the series and range at fault.\n"
     "\n"
     "SIGTERM, SIGINT or SIGUSR1 make every rank finish its block, write the checkpoint\n"
-    "and exit with status 3. Exit status: 0 done; 2 bad usage or job file (nothing\n"
-    "written); 3 stopped by a signal (checkpoint written); 1 any other failure.\n"
+    "and exit with status 3. A job with outputs: {samples: true} is never checkpointed\n"
+    "(its per-sample output is not): a signal ends it with status 1 and nothing kept.\n"
+    "A periodic checkpoint that cannot be written (a full disk) is warned about; the\n"
+    "previous one is kept and the run carries on. Without --resume an existing\n"
+    "OUT.h5.checkpoint is refused (continue it with --resume, or --force to discard it).\n"
+    "Exit status: 0 done; 2 bad usage or job file (nothing written); 3 stopped by a\n"
+    "signal (checkpoint written); 1 any other failure.\n"
     "\n"
-    "Files are written as OUT.h5.tmp-PID (OUT.h5.checkpoint.tmp-PID) and renamed when\n"
-    "complete, so OUT.h5 is never half-written. A run killed while writing (SIGKILL)\n"
+    "Files are written as OUT.h5.tmp-PID (OUT.h5.checkpoint.tmp-PID), created anew (a\n"
+    "file or link already at that name is refused, never followed), and renamed when\n"
+    "complete, so OUT.h5 is never half-written; an OUT.h5 that appeared meanwhile is\n"
+    "not replaced without --force (the result is then kept under its temporary name).\n"
+    "Every name is checked before the run starts. A run killed while writing (SIGKILL)\n"
     "leaves its temporary file; the next run into the same OUT.h5 names it.\n";
 
 static volatile sig_atomic_t stop_flag = 0;
@@ -69,70 +76,38 @@ static void on_signal(int sig) {
   stop_flag = 1;
 }
 
-typedef struct run_ctx {
-  const char *ckpt;
-  const mc_job *job;
-  mc_h5_meta meta;
-} run_ctx;
+/* The command line. */
+#define MC_RUN_MAX_SETS 64
+typedef struct run_args {
+  const char *job, *out, *samples, *seed, *part;
+  const char *sets[MC_RUN_MAX_SETS]; /* --set KEY=VALUE, in order */
+  int nsets;
+  int resume, force, quiet;
+  double ckpt_interval, prog_interval;
+} run_args;
 
-static int write_atomic(const char *final, const mc_job *job, const mc_stats *st,
-                        const mc_h5_meta *meta, mc_err *e) {
-  char tmp[PATH_MAX + 32];
-  snprintf(tmp, sizeof tmp, "%s.tmp-%ld", final, (long)getpid());
-  int rc = mc_h5_write(tmp, job, st, meta, e);
-  if (rc == MC_OK && rename(tmp, final) != 0)
-    rc = mc_err_set(e, MC_EFAIL, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
-  if (rc != MC_OK)
-    unlink(tmp);
-  return rc;
-}
+/* Everything a run holds; rank 0 alone writes files. */
+typedef struct run_state {
+  run_args a;
+  MPI_Comm comm;
+  int rank, size;
+  mc_job job;
+  int job_loaded;
+  int part_k, part_n;
+  char out[PATH_MAX], ckpt[PATH_MAX + 16];
+  mc_stats *st, *result;
+  mc_h5_samples *samples;
+  mc_outfile res;             /* rank 0: the result's temporary (begun early with samples) */
+  char samples_tmp[PATH_MAX]; /* every rank: where the per-sample output goes */
+  int ckpt_owned;             /* OUT.checkpoint (ckpt_dev, ckpt_ino) is this run's to replace */
+  dev_t ckpt_dev;
+  ino_t ckpt_ino;
+  uint64_t ckpt_samples; /* samples in the checkpoint on disk (0: none of this run) */
+  double t0;
+} run_state;
 
-static int write_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
-  run_ctx *ctx = vctx;
-  if (!reduced)
-    return MC_OK;
-  return write_atomic(ctx->ckpt, ctx->job, reduced, &ctx->meta, e);
-}
-
-static int parse_u64(const char *s, uint64_t *out) {
-  char *end;
-  errno = 0;
-  if (!s || !*s || *s == '-')
-    return -1;
-  double d = strtod(s, &end);
-  if (*end || errno || !(d >= 0) || d > 1.8e19 || d != floor(d))
-    return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  *out = (*end == '\0') ? (uint64_t)v : (uint64_t)d; /* 1e6 is accepted */
-  return 0;
-}
-
-static int parse_part(const char *s, int *k, int *n) {
-  char c;
-  if (sscanf(s, "%d/%d%c", k, n, &c) != 2 || *n < 1 || *k < 1 || *k > *n)
-    return -1;
-  return 0;
-}
-
-/* Refuses up front (MC_EINPUT) an output whose directory cannot take a new
- * file, rather than after the run: creates and removes a probe file beside it. */
-static int check_writable(const char *out, mc_err *e) {
-  char probe[PATH_MAX + 48];
-  snprintf(probe, sizeof probe, "%s.probe-%ld", out, (long)getpid());
-  int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return mc_err_set(e, MC_EINPUT, "cannot write %s: %s; choose another -o", out, strerror(errno));
-  close(fd);
-  unlink(probe);
-  return MC_OK;
-}
-
-static int file_exists(const char *p) {
-  struct stat sb;
-  return stat(p, &sb) == 0;
-}
-
-int mc_cmd_run(int argc, char **argv) {
+/* Parses argv into a; 0 to run, 1 after --help, -1 for a usage error (why). */
+static int parse_args(int argc, char **argv, run_args *a, char *why, size_t len) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"samples", required_argument, 0, 'n'},
                                        {"seed", required_argument, 0, 's'},
@@ -145,197 +120,234 @@ int mc_cmd_run(int argc, char **argv) {
                                        {"help", no_argument, 0, 'h'},
                                        {"set", required_argument, 0, 'S'},
                                        {0, 0, 0, 0}};
-  enum { MAX_SETS = 64 };
-  const char *sets[MAX_SETS];
-  int nsets = 0;
-  const char *out = NULL, *samples_s = NULL, *seed_s = NULL, *part_s = NULL;
-  int resume = 0, force = 0, quiet = 0;
-  double ckpt_interval = 600, prog_interval = 60;
-  int c, usage_err = 0;
-  char why[256] = "";
+  memset(a, 0, sizeof *a);
+  a->ckpt_interval = 600;
+  a->prog_interval = 60;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+  for (int c; (c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1;) {
     char *end;
     switch (c) {
     case 'o':
-      out = optarg;
+      a->out = optarg;
       break;
     case 'n':
-      samples_s = optarg;
+      a->samples = optarg;
       break;
     case 's':
-      seed_s = optarg;
+      a->seed = optarg;
       break;
     case 'p':
-      part_s = optarg;
+      a->part = optarg;
       break;
     case 'r':
-      resume = 1;
+      a->resume = 1;
       break;
     case 'f':
-      force = 1;
+      a->force = 1;
       break;
     case 'q':
-      quiet = 1;
+      a->quiet = 1;
       break;
     case 'c':
-      ckpt_interval = strtod(optarg, &end);
-      if (*end || !(ckpt_interval >= 0)) {
-        snprintf(why, sizeof why, "--checkpoint-interval wants seconds >= 0, got '%s'", optarg);
-        usage_err = 1;
+      a->ckpt_interval = strtod(optarg, &end);
+      if (end == optarg || *end || !(a->ckpt_interval >= 0)) {
+        snprintf(why, len, "--checkpoint-interval wants seconds >= 0, got '%s'", optarg);
+        return -1;
       }
       break;
     case 'i':
-      prog_interval = strtod(optarg, &end);
-      if (*end || !(prog_interval > 0)) {
-        snprintf(why, sizeof why, "--progress-interval wants seconds > 0, got '%s'", optarg);
-        usage_err = 1;
+      a->prog_interval = strtod(optarg, &end);
+      if (end == optarg || *end || !(a->prog_interval > 0)) {
+        snprintf(why, len, "--progress-interval wants seconds > 0, got '%s'", optarg);
+        return -1;
       }
       break;
     case 'h':
-      fputs(run_usage, stdout);
-      return 0;
+      return 1;
     case 'S':
-      if (nsets == MAX_SETS) {
-        snprintf(why, sizeof why, "more than %d --set options", MAX_SETS);
-        usage_err = 1;
-      } else {
-        sets[nsets++] = optarg;
+      if (a->nsets == MC_RUN_MAX_SETS) {
+        snprintf(why, len, "more than %d --set options", MC_RUN_MAX_SETS);
+        return -1;
       }
+      a->sets[a->nsets++] = optarg;
       break;
     default:
-      snprintf(why, sizeof why, "unknown or incomplete option '%s'", argv[optind - 1]);
-      usage_err = 1;
+      snprintf(why, len, "unknown or incomplete option '%s'", argv[optind - 1]);
+      return -1;
     }
   }
-  if (!usage_err && optind != argc - 1) {
-    snprintf(why, sizeof why, optind >= argc ? "missing JOB.yaml" : "one JOB.yaml expected");
-    usage_err = 1;
+  if (optind != argc - 1) {
+    snprintf(why, len, optind >= argc ? "missing JOB.yaml" : "one JOB.yaml expected");
+    return -1;
   }
+  a->job = argv[optind];
+  return 0;
+}
 
-  MPI_Init(&argc, &argv);
-  /* From here on a signal asks for a checkpoint; before the run starts it
-   * simply stops the run after setup (nothing is lost: nothing was done). */
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
-  MPI_Comm comm = MPI_COMM_WORLD;
-  MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-  int rank, size;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  mc_err err = {0}, *e = &err;
-  int rc = MC_OK;
-  mc_job job;
-  int job_loaded = 0;
-  mc_stats *st = NULL, *result = NULL, *resumed = NULL;
-  mc_h5_samples *samples = NULL;
-  char outbuf[PATH_MAX], ckpt[PATH_MAX + 16], tmp[PATH_MAX + 32];
-  tmp[0] = '\0';
-  int tmp_created = 0;
-  memset(&job, 0, sizeof job);
-  double t0 = MPI_Wtime();
+static int parse_u64(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  if (!s || !*s || *s == '-')
+    return -1;
+  double d = strtod(s, &end);
+  if (*end || errno || !(d >= 0) || d > 1.8e19 || d != floor(d))
+    return -1;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  *out = (*end == '\0' && errno == 0) ? (uint64_t)v : (uint64_t)d; /* 1e6 is accepted */
+  return 0;
+}
 
-  if (usage_err) {
-    if (rank == 0)
-      fprintf(stderr, "crossover run: %s\n%s", why, run_usage);
-    MPI_Finalize();
-    return MC_EINPUT;
-  }
-  const char *jobpath = argv[optind];
+/* A positive decimal integer, whole string, without overflow. */
+static int parse_count(const char *s, const char *stop, long long *out) {
+  char *end;
+  if (!s || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno == ERANGE || end != stop || v < 1)
+    return -1;
+  *out = v;
+  return 0;
+}
 
-  rc = mc_job_load_with(jobpath, sets, nsets, &job, e);
-  if (rc == MC_OK)
-    job_loaded = 1;
-  if (rc == MC_OK && samples_s) {
-    uint64_t n;
-    if (parse_u64(samples_s, &n) || n < 1 || n > MC_JOB_MAX_SAMPLES)
-      rc = mc_err_set(e, MC_EINPUT, "--samples wants an integer in [1, %llu], got '%s'",
-                      (unsigned long long)MC_JOB_MAX_SAMPLES, samples_s);
-    else
-      job.spec.samples = n;
-  }
-  if (rc == MC_OK && seed_s) {
-    uint64_t s;
-    if (parse_u64(seed_s, &s))
-      rc = mc_err_set(e, MC_EINPUT, "--seed wants a non-negative integer, got '%s'", seed_s);
-    else
-      job.spec.seed = s;
-  }
-  int part_k = 1, part_n = 1;
-  if (rc == MC_OK) {
-    if (part_s) {
-      if (parse_part(part_s, &part_k, &part_n))
-        rc = mc_err_set(e, MC_EINPUT, "--part wants K/N with 1 <= K <= N, got '%s'", part_s);
-    } else if (getenv("SLURM_ARRAY_TASK_ID") && getenv("SLURM_ARRAY_TASK_COUNT")) {
-      long id = atol(getenv("SLURM_ARRAY_TASK_ID"));
-      long mn = getenv("SLURM_ARRAY_TASK_MIN") ? atol(getenv("SLURM_ARRAY_TASK_MIN")) : 0;
-      long cnt = atol(getenv("SLURM_ARRAY_TASK_COUNT"));
-      part_k = (int)(id - mn + 1);
-      part_n = (int)cnt;
-      if (part_k < 1 || part_k > part_n)
-        rc = mc_err_set(e, MC_EINPUT,
-                        "the Slurm array task %ld (min %ld, count %ld) does not map to a part; "
+/* "K/N", 1 <= K <= N, each a decimal integer that fits (no wrap-around). */
+static int parse_part(const char *s, long long *k, long long *n) {
+  const char *slash = s ? strchr(s, '/') : NULL;
+  if (!slash || parse_count(s, slash, k) || parse_count(slash + 1, slash + strlen(slash), n))
+    return -1;
+  return *k <= *n ? 0 : -1;
+}
+
+/* The part this run is: --part, or the Slurm array task, or 1/1. */
+static int choose_part(run_state *rs, mc_err *e) {
+  long long k = 1, n = 1;
+  const char *id = getenv("SLURM_ARRAY_TASK_ID"), *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
+  if (rs->a.part) {
+    if (parse_part(rs->a.part, &k, &n))
+      return mc_err_set(e, MC_EINPUT, "--part wants K/N with integers 1 <= K <= N, got '%s'",
+                        rs->a.part);
+  } else if (id && cnt) {
+    const char *mn = getenv("SLURM_ARRAY_TASK_MIN");
+    char *end;
+    long long vid = strtoll(id, &end, 10), vmin = mn ? strtoll(mn, NULL, 10) : 0;
+    long long vcnt = strtoll(cnt, NULL, 10);
+    k = vid - vmin + 1;
+    n = vcnt;
+    if (*end || k < 1 || k > n)
+      return mc_err_set(e, MC_EINPUT,
+                        "the Slurm array task %s (min %s, count %s) does not map to a part; "
                         "use a contiguous array (--array=0-N) or give --part K/N",
-                        id, mn, cnt);
-    }
+                        id, mn ? mn : "0", cnt);
   }
-  if (rc == MC_OK && (samples_s || seed_s))
-    rc = mc_job_to_yaml(&job, e);
-  if (rc == MC_OK) {
-    uint64_t nblocks = (job.spec.samples + MC_BLOCK - 1) / MC_BLOCK;
-    if ((uint64_t)part_n > nblocks)
-      rc = mc_err_set(e, MC_EINPUT,
-                      "--part %d/%d: the job has only %llu blocks of %d samples; use at most %llu "
-                      "parts or more samples",
-                      part_k, part_n, (unsigned long long)nblocks, MC_BLOCK,
-                      (unsigned long long)nblocks);
-  }
-  if (rc == MC_OK) {
-    if (out)
-      snprintf(outbuf, sizeof outbuf, "%s", out);
-    else if (part_n > 1)
-      snprintf(outbuf, sizeof outbuf, "%s.part-%d-of-%d.h5", job.spec.scenario, part_k, part_n);
-    else
-      snprintf(outbuf, sizeof outbuf, "%s.h5", job.spec.scenario);
-    snprintf(ckpt, sizeof ckpt, "%s.checkpoint", outbuf);
-    if (rank == 0 && file_exists(outbuf) && !force)
-      rc = mc_err_set(e, MC_EINPUT,
-                      "%s exists; pass --force to overwrite it or -o to choose another", outbuf);
-    if (rc == MC_OK && rank == 0)
-      rc = check_writable(outbuf, e);
-    if (rc == MC_OK && rank == 0)
-      mc_cli_note_stale_tmp("run", outbuf);
-    if (rc == MC_OK && rank == 0 && resume && !file_exists(ckpt))
-      rc = mc_err_set(e, MC_EINPUT,
-                      "--resume: no checkpoint %s to continue from; run without --resume", ckpt);
-    if (rc == MC_OK && resume && job.spec.samples_out)
-      rc = mc_err_set(
-          e, MC_EINPUT,
-          "--resume: jobs with outputs: {samples: true} cannot be resumed (the per-sample "
-          "data is not checkpointed); rerun without --resume");
-  }
-  if ((rc = mc_engine_agree(rc, e, comm)))
-    goto cleanup;
+  uint64_t nblocks = (rs->job.spec.samples + MC_BLOCK - 1) / MC_BLOCK;
+  if ((uint64_t)n > nblocks || n > INT_MAX)
+    return mc_err_set(e, MC_EINPUT,
+                      "--part %lld/%lld: the job has only %llu blocks of %d samples; use at most "
+                      "%llu parts or more samples",
+                      k, n, (unsigned long long)nblocks, MC_BLOCK,
+                      (unsigned long long)(nblocks < INT_MAX ? nblocks : INT_MAX));
+  rs->part_k = (int)k;
+  rs->part_n = (int)n;
+  return MC_OK;
+}
 
-  /* State: empty, or the checkpoint's on rank 0 and its done blocks everywhere. */
-  rc = mc_stats_alloc(&job.spec, &st, e);
-  if (rc == MC_OK && resume && rank == 0) {
-    mc_job cjob;
-    mc_h5_meta cmeta;
-    rc = mc_h5_read(ckpt, &cjob, &resumed, &cmeta, e);
+/* Loads the job and applies the command line's overrides and part. */
+static int prepare_job(run_state *rs, mc_err *e) {
+  int rc = mc_job_load_with(rs->a.job, rs->a.sets, rs->a.nsets, &rs->job, e);
+  if (rc != MC_OK)
+    return rc;
+  rs->job_loaded = 1;
+  mc_spec *s = &rs->job.spec;
+  if (rs->a.samples) {
+    uint64_t n;
+    if (parse_u64(rs->a.samples, &n) || n < 1 || n > MC_JOB_MAX_SAMPLES)
+      return mc_err_set(e, MC_EINPUT, "--samples wants an integer in [1, %llu], got '%s'",
+                        (unsigned long long)MC_JOB_MAX_SAMPLES, rs->a.samples);
+    s->samples = n;
+  }
+  if (rs->a.seed) {
+    uint64_t v;
+    if (parse_u64(rs->a.seed, &v))
+      return mc_err_set(e, MC_EINPUT, "--seed wants a non-negative integer, got '%s'", rs->a.seed);
+    s->seed = v;
+  }
+  if (rs->a.samples || rs->a.seed)
+    MC_CHECK(mc_job_to_yaml(&rs->job, e));
+  MC_CHECK(choose_part(rs, e));
+cleanup:
+  return rc;
+}
+
+static int file_exists(const char *p) {
+  struct stat sb;
+  return lstat(p, &sb) == 0;
+}
+
+/* Rank 0: names the outputs and checks, before any work, every name the run
+ * will create (OUT, its checkpoint and their temporaries) and the checkpoint
+ * rules: --resume needs one; without it an existing one is refused. */
+static int plan_outputs(run_state *rs, mc_err *e) {
+  const mc_spec *s = &rs->job.spec;
+  if (rs->a.out)
+    snprintf(rs->out, sizeof rs->out, "%s", rs->a.out);
+  else if (!s->scenario[0])
+    return mc_err_set(e, MC_EINPUT,
+                      "%s: the scenario name is empty, so the output has no name; set scenario: "
+                      "or give -o",
+                      rs->a.job);
+  else if (rs->part_n > 1)
+    snprintf(rs->out, sizeof rs->out, "%s.part-%d-of-%d.h5", s->scenario, rs->part_k, rs->part_n);
+  else
+    snprintf(rs->out, sizeof rs->out, "%s.h5", s->scenario);
+  snprintf(rs->ckpt, sizeof rs->ckpt, "%s.checkpoint", rs->out);
+  if (rs->rank != 0)
+    return MC_OK;
+  char tmp[64], ctmp[80];
+  snprintf(tmp, sizeof tmp, ".tmp-%ld", (long)getpid());
+  snprintf(ctmp, sizeof ctmp, ".checkpoint.tmp-%ld", (long)getpid());
+  const char *const suffixes[] = {tmp, ".checkpoint", ctmp, NULL};
+  int rc = mc_outfile_probe(rs->out, rs->a.force, suffixes, e);
+  if (rc == MC_OK && !s->samples_out)
+    rc = mc_outfile_probe_tmp(rs->ckpt, e);
+  if (rc != MC_OK)
+    return rc;
+  mc_cli_note_stale_tmp("run", rs->out);
+  if (rs->a.resume && !file_exists(rs->ckpt))
+    return mc_err_set(e, MC_EINPUT,
+                      "--resume: no checkpoint %s to continue from; run without --resume",
+                      rs->ckpt);
+  if (rs->a.resume && s->samples_out)
+    return mc_err_set(e, MC_EINPUT,
+                      "--resume: jobs with outputs: {samples: true} cannot be resumed (the "
+                      "per-sample data is not checkpointed); rerun without --resume");
+  if (!rs->a.resume && !rs->a.force && file_exists(rs->ckpt))
+    return mc_err_set(e, MC_EINPUT,
+                      "%s exists (a checkpoint of an earlier run into %s); pass --resume to "
+                      "continue it, or --force to discard it and start afresh",
+                      rs->ckpt, rs->out);
+  return MC_OK;
+}
+
+/* Rank 0 reads the checkpoint and checks it continues this very run; every
+ * rank then learns its done blocks. Collective. */
+static int load_checkpoint(run_state *rs, mc_err *e) {
+  int rc = MC_OK;
+  mc_job cjob;
+  mc_stats *resumed = NULL;
+  mc_h5_meta cmeta;
+  if (rs->rank == 0) {
+    struct stat sb;
+    rc = mc_h5_read(rs->ckpt, &cjob, &resumed, &cmeta, e);
     if (rc == MC_OK) {
-      if (mc_spec_digest(&cjob.spec) != mc_spec_digest(&job.spec))
+      const mc_stats *st = rs->st;
+      if (mc_spec_digest(&cjob.spec) != mc_spec_digest(&rs->job.spec))
         rc = mc_err_set(e, MC_EINPUT,
-                        "--resume: %s was written for a different job (the job file, --samples or "
-                        "--seed changed since); resume with the same job or start afresh without "
-                        "--resume",
-                        ckpt);
+                        "--resume: %s was written for a different job (the job file, --samples "
+                        "or --seed changed since); resume with the same job or start afresh "
+                        "without --resume",
+                        rs->ckpt);
       else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * st->nser * st->ny) != 0 ||
                (st->nsens && memcmp(resumed->sens_shift, st->sens_shift,
                                     sizeof *st->sens_shift * (size_t)st->nsens) != 0))
@@ -343,122 +355,281 @@ int mc_cmd_run(int argc, char **argv) {
                         "--resume: %s was written by another build of the engine (its moment "
                         "shifts differ), so this one cannot continue it exactly; start afresh "
                         "without --resume",
-                        ckpt);
-      else if (cmeta.part_k != part_k || cmeta.part_n != part_n)
-        rc = mc_err_set(e, MC_EINPUT, "--resume: %s is part %d/%d, this run is part %d/%d", ckpt,
-                        cmeta.part_k, cmeta.part_n, part_k, part_n);
+                        rs->ckpt);
+      else if (cmeta.part_k != rs->part_k || cmeta.part_n != rs->part_n)
+        rc = mc_err_set(e, MC_EINPUT, "--resume: %s is part %d/%d, this run is part %d/%d",
+                        rs->ckpt, cmeta.part_k, cmeta.part_n, rs->part_k, rs->part_n);
       mc_job_free(&cjob);
     }
+    if (rc == MC_OK && lstat(rs->ckpt, &sb) == 0) {
+      rs->ckpt_owned = 1; /* later checkpoints replace the one continued */
+      rs->ckpt_dev = sb.st_dev;
+      rs->ckpt_ino = sb.st_ino;
+      rs->ckpt_samples = mc_stats_done_samples(resumed);
+    }
     if (rc == MC_OK) {
-      mc_stats_free(st);
-      st = resumed;
+      mc_stats_free(rs->st);
+      rs->st = resumed;
       resumed = NULL;
     }
   }
-  if ((rc = mc_engine_agree(rc, e, comm)))
-    goto cleanup;
-  if (resume) {
-    uint64_t nbytes = (st->nblocks + 7) / 8;
-    for (uint64_t off = 0; off < nbytes; off += 1u << 30) {
-      int cnt = (int)(nbytes - off < (1u << 30) ? nbytes - off : (1u << 30));
-      MPI_Bcast(st->done + off, cnt, MPI_UINT8_T, 0, comm);
+  mc_stats_free(resumed);
+  if ((rc = mc_engine_agree(rc, e, rs->comm)))
+    return rc;
+  uint64_t nbytes = (rs->st->nblocks + 7) / 8;
+  for (uint64_t off = 0; off < nbytes; off += 1u << 30) {
+    int cnt = (int)(nbytes - off < (1u << 30) ? nbytes - off : (1u << 30));
+    MPI_Bcast(rs->st->done + off, cnt, MPI_UINT8_T, 0, rs->comm);
+  }
+  if (rs->rank == 0 && !rs->a.quiet)
+    fprintf(stderr, "resuming from %s: %llu of %llu samples already done\n", rs->ckpt,
+            (unsigned long long)mc_stats_done_samples(rs->st),
+            (unsigned long long)rs->job.spec.samples);
+  return MC_OK;
+}
+
+/* Rank 0: writes the reduced state as OUT.checkpoint, replacing only the
+ * checkpoint this run continued or wrote before (or any, with --force). */
+static int checkpoint_publish(run_state *rs, const mc_stats *reduced, mc_err *e) {
+  struct stat sb;
+  int there = lstat(rs->ckpt, &sb) == 0;
+  int replace = rs->a.force ||
+                (there && rs->ckpt_owned && sb.st_dev == rs->ckpt_dev && sb.st_ino == rs->ckpt_ino);
+  if (there && !replace)
+    return mc_err_set(e, MC_EFAIL,
+                      "%s appeared during this run (another run with the same -o?); not "
+                      "replacing it",
+                      rs->ckpt);
+  mc_outfile o;
+  int rc = mc_outfile_begin(&o, rs->ckpt, e);
+  if (rc != MC_OK)
+    return rc;
+  mc_h5_meta meta = {rs->part_k, rs->part_n, "", 0};
+  rc = mc_h5_write(o.io, &rs->job, reduced, &meta, e);
+  mc_outfile_fix_message(&o, e);
+  if (rc != MC_OK) {
+    mc_outfile_discard(&o);
+    return rc;
+  }
+  dev_t dev = o.dev;
+  ino_t ino = o.ino;
+  rc = mc_outfile_publish(&o, replace, e);
+  if (rc == MC_OK) {
+    rs->ckpt_owned = 1;
+    rs->ckpt_dev = dev;
+    rs->ckpt_ino = ino;
+    rs->ckpt_samples = mc_stats_done_samples(reduced);
+  }
+  return rc;
+}
+
+/* The engine's checkpoint callback (collective; reduced is NULL off rank 0).
+ * A periodic checkpoint that fails is a warning: the previous one stays and
+ * the next interval tries again. At a stop (a signal) the exit status tells
+ * the truth: 3 only when a checkpoint holds the run. */
+static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
+  run_state *rs = vctx;
+  int stopping = stop_flag ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &stopping, 1, MPI_INT, MPI_MAX, rs->comm);
+  if (!reduced)
+    return MC_OK;
+  unsigned long long done = mc_stats_done_samples(reduced), n = rs->job.spec.samples;
+  if (rs->job.spec.samples_out)
+    return mc_err_set(e, MC_EFAIL,
+                      "stopped by a signal at %llu of %llu samples; no checkpoint was written: a "
+                      "job with outputs: {samples: true} is not checkpointed (its per-sample "
+                      "output cannot be), so nothing of this run is kept; run it again",
+                      done, n);
+  mc_err ce = {0};
+  if (checkpoint_publish(rs, reduced, &ce) == MC_OK)
+    return MC_OK;
+  if (stopping && rs->ckpt_samples)
+    return mc_err_set(e, MC_ESIGNAL,
+                      "stopped by a signal at %llu of %llu samples, but the checkpoint could not "
+                      "be updated: %s. %s still holds the %llu samples of the previous one: run "
+                      "again with --resume to continue from there",
+                      done, n, ce.msg, rs->ckpt, (unsigned long long)rs->ckpt_samples);
+  if (stopping)
+    return mc_err_set(e, MC_EFAIL,
+                      "stopped by a signal at %llu of %llu samples, but no checkpoint could be "
+                      "written: %s; nothing of this run is kept",
+                      done, n, ce.msg);
+  if (rs->ckpt_samples)
+    fprintf(stderr,
+            "crossover run: warning: the checkpoint at %llu samples was not written: %s; %s "
+            "still holds the previous one (%llu samples); the run carries on and tries again "
+            "in %g s\n",
+            done, ce.msg, rs->ckpt, (unsigned long long)rs->ckpt_samples, rs->a.ckpt_interval);
+  else
+    fprintf(stderr,
+            "crossover run: warning: the checkpoint at %llu samples was not written: %s; there "
+            "is no checkpoint yet; the run carries on and tries again in %g s\n",
+            done, ce.msg, rs->a.ckpt_interval);
+  return MC_OK;
+}
+
+/* Runs the engine over the part, with per-sample output when the job asks;
+ * rs->result (rank 0) holds the reduced state. Collective. */
+static int run_engine(run_state *rs, mc_err *e) {
+  int rc = MC_OK;
+  const mc_spec *s = &rs->job.spec;
+  if (s->samples_out) {
+    /* The per-sample file is the result's temporary: rank 0 creates it
+     * exclusively, then every rank opens it (MPI-IO). */
+    int lrc = MC_OK;
+    if (rs->rank == 0) {
+      lrc = mc_outfile_begin(&rs->res, rs->out, e);
+      snprintf(rs->samples_tmp, sizeof rs->samples_tmp, "%s", rs->res.tmp);
     }
-    if (rank == 0 && !quiet)
-      fprintf(stderr, "resuming from %s: %llu of %llu samples already done\n", ckpt,
-              (unsigned long long)mc_stats_done_samples(st), (unsigned long long)job.spec.samples);
+    if ((rc = mc_engine_agree(lrc, e, rs->comm)))
+      return rc;
+    MPI_Bcast(rs->samples_tmp, sizeof rs->samples_tmp, MPI_CHAR, 0, rs->comm);
+    rc = mc_h5_samples_open(rs->samples_tmp, &rs->job, rs->comm, &rs->samples, e);
+    if ((rc = mc_engine_agree(rc, e, rs->comm)))
+      return rc;
+    if (rs->rank == 0 && !rs->a.quiet)
+      fprintf(stderr, "note: outputs: {samples: true}: no checkpoints are written (per-sample "
+                      "output is not checkpointed)\n");
   }
-
-  snprintf(tmp, sizeof tmp, "%s.tmp-%d", outbuf, 0);
-  if (rank == 0)
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", outbuf, (long)getpid());
-  MPI_Bcast(tmp, sizeof tmp, MPI_CHAR, 0, comm);
-  if (job.spec.samples_out) {
-    rc = mc_h5_samples_open(tmp, &job, comm, &samples, e);
-    tmp_created = 1;
-    if ((rc = mc_engine_agree(rc, e, comm)))
-      goto cleanup;
-  }
-
-  run_ctx ctx = {ckpt, &job, {part_k, part_n, "", 0}};
   mc_run_opts ro = {0};
-  ro.part_k = part_k;
-  ro.part_n = part_n;
-  ro.checkpoint_interval = ckpt_interval;
-  ro.checkpoint = job.spec.samples_out ? NULL : write_checkpoint;
-  ro.checkpoint_ctx = &ctx;
-  ro.sink = samples ? mc_h5_samples_write : NULL;
-  ro.sink_ctx = samples;
+  ro.part_k = rs->part_k;
+  ro.part_n = rs->part_n;
+  ro.checkpoint_interval = s->samples_out ? 0 : rs->a.ckpt_interval;
+  ro.checkpoint = on_checkpoint;
+  ro.checkpoint_ctx = rs;
+  ro.sink = rs->samples ? mc_h5_samples_write : NULL;
+  ro.sink_ctx = rs->samples;
   ro.stop = &stop_flag;
   mc_progress_printer printer = {isatty(2)};
-  ro.progress = quiet ? NULL : mc_progress_print;
+  ro.progress = rs->a.quiet ? NULL : mc_progress_print;
   ro.progress_ctx = &printer;
-  ro.progress_interval = printer.live ? 0.5 : prog_interval;
+  ro.progress_interval = printer.live ? 0.5 : rs->a.prog_interval;
   const char *mb = getenv("CROSSOVER_MAX_SKETCH_MB");
   ro.sketch_limit_mb = mb && atol(mb) > 0 ? (size_t)atol(mb) : 0;
   ro.inject_fault = getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK");
   ro.fault_rank = ro.inject_fault ? atoi(getenv("CROSSOVER_FAULT_RANK")) : 0;
   ro.fault_block = ro.inject_fault ? atol(getenv("CROSSOVER_FAULT_BLOCK")) : 0;
-  if (rank == 0 && !quiet)
-    fprintf(stderr, "crossover run: %s, %llu samples%s on %d rank%s -> %s\n", job.spec.scenario,
-            (unsigned long long)job.spec.samples, part_n > 1 ? " (one part of them)" : "", size,
-            size > 1 ? "s" : "", outbuf);
-  rc = mc_engine_run(&job.spec, st, &ro, comm, &result, e);
-  if (samples) {
+  if (rs->rank == 0 && !rs->a.quiet)
+    fprintf(stderr, "crossover run: %s, %llu samples%s on %d rank%s -> %s\n", s->scenario,
+            (unsigned long long)s->samples, rs->part_n > 1 ? " (one part of them)" : "", rs->size,
+            rs->size > 1 ? "s" : "", rs->out);
+  rc = mc_engine_run(s, rs->st, &ro, rs->comm, &rs->result, e);
+  if (rs->samples) {
     mc_err e2 = {0};
-    int rc2 = mc_h5_samples_close(samples, &e2);
-    samples = NULL;
+    int rc2 = mc_h5_samples_close(rs->samples, &e2);
+    rs->samples = NULL;
     if (rc == MC_OK && rc2 != MC_OK) {
       rc = rc2;
       *e = e2;
     }
-    rc = mc_engine_agree(rc, e, comm);
+    rc = mc_engine_agree(rc, e, rs->comm);
   }
+  return rc;
+}
+
+/* Rank 0: writes the result and publishes it; then removes the checkpoint
+ * this run continued or wrote (any, with --force). */
+static int write_result(run_state *rs, mc_err *e) {
+  int rc = MC_OK;
+  mc_h5_meta meta = {rs->part_k, rs->part_n, "", rs->job.spec.samples_out};
+  if (!rs->job.spec.samples_out)
+    MC_CHECK(mc_outfile_begin(&rs->res, rs->out, e));
+  rc = mc_h5_write(rs->res.io, &rs->job, rs->result, &meta, e);
+  mc_outfile_fix_message(&rs->res, e);
   if (rc != MC_OK)
     goto cleanup;
+  MC_CHECK(mc_outfile_publish(&rs->res, rs->a.force, e));
+  struct stat sb;
+  if (lstat(rs->ckpt, &sb) == 0 &&
+      (rs->a.force || (rs->ckpt_owned && sb.st_dev == rs->ckpt_dev && sb.st_ino == rs->ckpt_ino)))
+    unlink(rs->ckpt);
+cleanup:
+  return rc;
+}
 
-  if (rank == 0) {
-    mc_h5_meta meta = {part_k, part_n, "", job.spec.samples_out};
-    rc = mc_h5_write(tmp, &job, result, &meta, e);
-    tmp_created = 1;
-    if (rc == MC_OK && rename(tmp, outbuf) != 0)
-      rc = mc_err_set(e, MC_EFAIL, "cannot rename %s to %s: %s", tmp, outbuf, strerror(errno));
-    if (rc == MC_OK) {
-      tmp_created = 0;
-      unlink(ckpt);
-    }
+/* The closing line: time, rate and the largest peak memory of any rank. */
+static void say_done(const run_state *rs) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  long rss = ru.ru_maxrss, maxrss = 0;
+  MPI_Reduce(&rss, &maxrss, 1, MPI_LONG, MPI_MAX, 0, rs->comm);
+  if (rs->rank != 0 || rs->a.quiet)
+    return;
+  double dt = MPI_Wtime() - rs->t0;
+  uint64_t n = mc_stats_done_samples(rs->result);
+  fprintf(stderr,
+          "wrote %s: %llu samples in %.2f s (%.3g samples/s, %.3g per rank); peak memory per "
+          "rank %.1f MiB\n",
+          rs->out, (unsigned long long)n, dt, n / dt, n / dt / rs->size, maxrss / 1024.0);
+}
+
+static void catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
+int mc_cmd_run(int argc, char **argv) {
+  run_state rs;
+  memset(&rs, 0, sizeof rs);
+  rs.res.fd = -1;
+  char why[256] = "";
+  int parsed = parse_args(argc, argv, &rs.a, why, sizeof why);
+  if (parsed == 1) {
+    fputs(run_usage, stdout);
+    return 0;
   }
-  rc = mc_engine_agree(rc, e, comm);
-  if (rc == MC_OK) {
-    /* Peak memory, the largest over ranks (collective). */
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    long rss = ru.ru_maxrss, maxrss = 0;
-    MPI_Reduce(&rss, &maxrss, 1, MPI_LONG, MPI_MAX, 0, comm);
-    if (rank == 0 && !quiet) {
-      double dt = MPI_Wtime() - t0;
-      uint64_t n = mc_stats_done_samples(result);
-      fprintf(stderr,
-              "wrote %s: %llu samples in %.2f s (%.3g samples/s, %.3g per rank); peak memory "
-              "per rank %.1f MiB\n",
-              outbuf, (unsigned long long)n, dt, n / dt, n / dt / size, maxrss / 1024.0);
-    }
+  MPI_Init(&argc, &argv);
+  /* From here on a signal asks for a checkpoint; before the run starts it
+   * simply stops the run after setup (nothing is lost: nothing was done). */
+  catch_signals();
+  rs.comm = MPI_COMM_WORLD;
+  MPI_Comm_set_errhandler(rs.comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(rs.comm, &rs.rank);
+  MPI_Comm_size(rs.comm, &rs.size);
+  rs.t0 = MPI_Wtime();
+  mc_err err = {0}, *e = &err;
+  int rc = MC_OK;
+  if (parsed < 0) {
+    if (rs.rank == 0)
+      fprintf(stderr, "crossover run: %s\n%s", why, run_usage);
+    MPI_Finalize();
+    return MC_EINPUT;
   }
+  rc = prepare_job(&rs, e);
+  if (rc == MC_OK)
+    rc = plan_outputs(&rs, e);
+  if ((rc = mc_engine_agree(rc, e, rs.comm)))
+    goto cleanup;
+  rc = mc_stats_alloc(&rs.job.spec, &rs.st, e);
+  if ((rc = mc_engine_agree(rc, e, rs.comm)))
+    goto cleanup;
+  if (rs.a.resume && (rc = load_checkpoint(&rs, e)))
+    goto cleanup;
+  if ((rc = run_engine(&rs, e)))
+    goto cleanup;
+  if (rs.rank == 0)
+    rc = write_result(&rs, e);
+  if ((rc = mc_engine_agree(rc, e, rs.comm)) == MC_OK)
+    say_done(&rs);
 
 cleanup:
-  if (samples) {
+  if (rs.samples) {
     mc_err e2 = {0};
-    mc_h5_samples_close(samples, &e2);
+    mc_h5_samples_close(rs.samples, &e2);
   }
-  if (rank == 0 && tmp[0] && (tmp_created || rc != MC_OK))
-    unlink(tmp);
-  if (rc != MC_OK && rank == 0) {
+  if (rs.rank == 0)
+    mc_outfile_discard(&rs.res);
+  if (rc != MC_OK && rs.rank == 0)
     fprintf(stderr, "crossover: %s\n", e->msg);
-  }
-  mc_stats_free(st);
-  mc_stats_free(result);
-  mc_stats_free(resumed);
-  if (job_loaded)
-    mc_job_free(&job);
+  mc_stats_free(rs.st);
+  mc_stats_free(rs.result);
+  if (rs.job_loaded)
+    mc_job_free(&rs.job);
   MPI_Finalize();
   return rc;
 }

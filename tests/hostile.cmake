@@ -19,3 +19,11 @@ add_test(NAME hostile_numeric
                  ${PYTHON3_DEBIAN})
 set_tests_properties(hostile_numeric PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
                      TIMEOUT 900)
+# Safe writes (issue 17): planted links, outputs appearing mid-run, existing
+# checkpoints, signals with per-sample output, names checked up front, a
+# checkpoint on a full disk, escaped control characters.
+add_test(NAME hostile_safe_writes
+         COMMAND bash ${MC_HOSTILE_DIR}/safe_writes.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${PYTHON3_DEBIAN})
+set_tests_properties(hostile_safe_writes PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
+                     TIMEOUT 900)

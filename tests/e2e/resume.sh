@@ -91,7 +91,7 @@ touch "$tmp/stale/out.h5.tmp-$dead" "$tmp/stale/out.h5.checkpoint.tmp-$dead" \
 notes=$("$exe" run "$job" --samples 2048 -q -o "$tmp/stale/out.h5" 2>&1) ||
   fail "run beside stale files: $notes"
 for f in "out.h5.tmp-$dead" "out.h5.checkpoint.tmp-$dead"; do
-  grep -q "run: note: $tmp/stale/$f is an incomplete file left by a killed run or merge (process $dead is not" \
+  grep -q "run: note: $tmp/stale/$f is a temporary file left by a killed run or merge (process $dead is not" \
     <<< "$notes" || fail "no note of the stale $f: $notes"
   [ -e "$tmp/stale/$f" ] || fail "$f was removed"
 done

@@ -120,9 +120,12 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
     what="a full disk with per-sample output, $n rank(s)"
     run $n run "$tmp/samples.yaml" -q -o "$tmp/full/out.h5"
     expect 1 "$tmp/full/out.h5.tmp-[0-9]+: HDF5 call failed" "$tmp/full"
+    # a checkpoint that fails is a warning (the run carries on); the result then fails too
     what="a full disk at a checkpoint, $n rank(s)"
     run $n run "$tmp/job.yaml" -q --samples 3000000 --checkpoint-interval 0.01 -o "$tmp/full/out.h5"
-    expect 1 "out.h5.checkpoint.tmp-[0-9]+: No space left on device" "$tmp/full"
+    expect 1 "out.h5.tmp-[0-9]+: No space left on device" "$tmp/full"
+    grep -qE "warning: the checkpoint at [0-9]+ samples was not written: .*out.h5.checkpoint.tmp-[0-9]+: No space left" \
+      "$tmp/err" || fail "no warning of the failed checkpoint: $(head -c 400 "$tmp/err")"
   done
 else
   echo "note: cannot mount a tmpfs here; the full-disk checks are skipped"

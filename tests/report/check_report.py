@@ -1,8 +1,9 @@
 """Checks the outputs of `crossover report` (written by formats.sh into DIR)
 against the results files, read independently with h5py.
 
-a.h5, b.h5: epoch-2030 and slow-growth, same seed and sample count, with
-per-sample output; c.h5: slow-growth with another seed and sample count.
+a.h5, b.h5: epoch-2030-demand and slow-growth, same seed and sample count,
+with per-sample output; c.h5: slow-growth with another seed and sample count;
+q.h5: model capacity with a comma and quotes in its scenario name.
 Usage: check_report.py DIR"""
 import csv
 import io
@@ -53,28 +54,87 @@ close = lambda x, y, tol=1e-9: abs(x - y) <= tol * max(1.0, abs(y))
 
 # ---- one file ----------------------------------------------------------------
 rows = list(csv.reader(io.StringIO(read("a.csv"))))
-if rows[0] != ["section", "name", "year", "quantity", "value", "standard_error"]:
+if rows[0] != ["section", "name", "year", "quantity", "value", "standard_error", "units"]:
     fail(f"a.csv header {rows[0]}")
-got = {(r[1], int(r[2])): float(r[4]) for r in rows[1:] if r[0] == "crossover" and r[3] == "cumulative"}
+if any(len(r) != 7 for r in rows):
+    fail("a.csv: a row without 7 fields")
+got = {(r[1], int(r[2])): (float(r[4]), float(r[5]), r[6]) for r in rows[1:] if r[0] == "crossover" and r[3] == "cumulative"}
 for c, x in A["cross"].items():
     for y, p in zip(A["years"], x["cumulative"]):
-        if not close(got[(c, int(y))], p):
+        v, se, unit = got[(c, int(y))]
+        if not close(v, p) or not close(se, math.sqrt(p * (1 - p) / A["n"]), 1e-5) or unit != "1":
             fail(f"a.csv {c} {y}: {got[(c, int(y))]} != {p}")
+times = [r for r in rows if r[0] == "crossover" and r[3].startswith("crossing_time_p")]
+if not times or any(r[6] != "calendar year" for r in times):
+    fail(f"a.csv: crossing times {times[:3]}")
+for r in times:
+    if r[4] != "censored" and not (2025 <= float(r[4]) <= 2041):
+        fail(f"a.csv: crossing time {r}")
+if any(r[3].startswith("crossing_year") for r in rows):
+    fail("a.csv still says crossing_year")
+series_units = {r[1]: r[6] for r in rows if r[0] == "series"}
+if series_units.get("training_compute") != "FLOP/yr":
+    fail(f"a.csv: series units {series_units}")
 
 js = json.loads(read("a.json"))
 if js["scenario"] != A["scenario"] or js["samples"] != A["n"]:
     fail("a.json: scenario or samples")
+if not 0 < js["crossing_time_accuracy"] < 0.01:
+    fail(f"a.json: crossing_time_accuracy {js['crossing_time_accuracy']}")
 for c, x in A["cross"].items():
     yrs = js["crossovers"][c]["years"]
     if [e["year"] for e in yrs] != [int(y) for y in A["years"]]:
         fail(f"a.json {c}: years")
     for e, p, k in zip(yrs, x["cumulative"], x["counts"]):
-        if not close(e["cumulative"], p) or not close(e["probability"], k / A["n"]):
+        pin = k / A["n"]
+        if not close(e["cumulative"]["value"], p) or not close(e["probability"]["value"], pin):
             fail(f"a.json {c} {e['year']}: {e} vs cumulative {p}")
-        if not close(e["standard_error"], math.sqrt(p * (1 - p) / A["n"]), 1e-5):
-            fail(f"a.json {c} {e['year']}: standard error")
-    if not close(js["crossovers"][c]["never"], x["never"] / A["n"]):
+        # a standard error per quantity, each its own
+        if not close(e["cumulative"]["standard_error"], math.sqrt(p * (1 - p) / A["n"]), 1e-5):
+            fail(f"a.json {c} {e['year']}: standard error of cumulative")
+        if not close(e["probability"]["standard_error"], math.sqrt(pin * (1 - pin) / A["n"]), 1e-5):
+            fail(f"a.json {c} {e['year']}: standard error of probability")
+    nv = js["crossovers"][c]["never"]
+    if not close(nv["value"], x["never"] / A["n"]) or "standard_error" not in nv:
         fail(f"a.json {c}: never")
+    for q, t in js["crossovers"][c]["crossing_time"].items():
+        if set(t) != {"value", "standard_error", "censored"} or (t["value"] is None) != t["censored"]:
+            fail(f"a.json {c} crossing time {q}: {t}")
+for name, sr in js["series"].items():
+    for e in sr["years"]:
+        for q in ("p5", "p50", "p95", "mean"):
+            if set(e[q]) != {"value", "standard_error"}:
+                fail(f"a.json series {name} {e['year']} {q}: {e[q]}")
+
+# a scenario name with a comma and quotes survives CSV (RFC 4180) and JSON
+Q = load(f"{d}/q.h5")
+rows = list(csv.reader(io.StringIO(read("q.csv"))))
+if any(len(r) != 7 for r in rows):
+    fail("q.csv: a row without 7 fields")
+if rows[1][1] != Q["scenario"] or Q["scenario"] != 'cap, "quoted" name':
+    fail(f"q.csv: scenario {rows[1]} vs {Q['scenario']}")
+if json.loads(read("q.json"))["scenario"] != Q["scenario"]:
+    fail("q.json: scenario")
+# binding constraints (model capacity): every name of the model's table, and
+# where the file carries /constraints the same fractions; a file without them
+# (before the results file stored them) says so
+jq = json.loads(read("q.json"))
+with h5py.File(f"{d}/q.h5", "r") as f:
+    stored = "constraints" in f
+    if stored:
+        for name in f["constraints"]:
+            fr = f["constraints"][name]["fraction"][:]
+            rep = {e["year"]: e["fraction"]["value"] for e in jq["constraints"][name]["years"]}
+            for y, v in zip(Q["years"][1:], fr[1:]):
+                if not close(rep[int(y)], v):
+                    fail(f"q.json constraint {name} {y}: {rep[int(y)]} vs {v}")
+if set(jq["constraints"]) != {"demand", "capex", "chips", "power"}:
+    fail(f"q.json constraints {list(jq['constraints'])}")
+if jq["constraints_recorded"] != stored:
+    fail(f"q.json: constraints_recorded {jq['constraints_recorded']}, file has them: {stored}")
+if "Binding constraints" not in read("q.text"):
+    fail("q.text: no binding constraints section")
+print("binding constraints", "checked against /constraints" if stored else "not in the file: the report says so")
 
 md = read("a.markdown").splitlines()
 if not md[0].startswith("# Crossover report: epoch-2030"):
@@ -118,31 +178,60 @@ for name, X, Y, shared in (("ab", A, B, True), ("ac", A, C, False)):
         if not shared and "Seeds differ" not in out:
             fail(f"{name}: should say the seeds differ")
     j = json.loads(read(f"{name}.json"))
-    if j["seed_shared"] != shared or j["a"]["scenario"] != X["scenario"] or j["b"]["scenario"] != Y["scenario"]:
-        fail(f"{name}.json: header {j['a']} {j['b']} {j['seed_shared']}")
+    ra, rb = j["runs"]
+    if rb["seed_shared"] != shared or ra["scenario"] != X["scenario"] or rb["scenario"] != Y["scenario"]:
+        fail(f"{name}.json: header {ra} {rb}")
     rows = list(csv.reader(io.StringIO(read(f"{name}.csv"))))
-    want = ["section", "name", "year", "quantity", "a", "b", "difference", "se_independent", "se_paired_min"]
-    if rows[0] != want:
+    want = ["section", "name", "year", "quantity", "run", "value", "standard_error", "difference",
+            "se_independent", "se_paired_min", "units"]
+    if rows[0] != want or any(len(r) != len(want) for r in rows):
         fail(f"{name}.csv header {rows[0]}")
-    crow = {(r[1], int(r[2])): r for r in rows[1:] if r[0] == "crossover" and r[3] == "cumulative"}
+    crow = {(r[1], int(r[2]), r[4]): r for r in rows[1:] if r[0] == "crossover" and r[3] == "cumulative"}
     for c in X["cross"]:
         for (y, pa, pb, dd, se, lo), e in zip(diffs(X, Y, c), j["crossovers"][c]["years"]):
-            if e["year"] != y or not close(e["a"], pa) or not close(e["b"], pb):
+            cu = e["cumulative"]
+            if e["year"] != y or not close(cu["A"]["value"], pa) or not close(cu["B"]["value"], pb):
                 fail(f"{name}.json {c} {y}: {e}")
-            if not close(e["difference"], dd, 1e-8) or not close(e["se_independent"], se, 1e-5):
+            df = cu["difference"]["B"]
+            if not close(df["value"], dd, 1e-8) or not close(df["se_independent"], se, 1e-5):
                 fail(f"{name}.json {c} {y}: difference or s.e. {e} vs {dd} {se}")
-            r = crow[(c, y)]
-            if not close(float(r[6]), dd, 1e-8) or not close(float(r[7]), se, 1e-5):
+            r = crow[(c, y, "B")]
+            if not close(float(r[7]), dd, 1e-8) or not close(float(r[8]), se, 1e-5):
                 fail(f"{name}.csv {c} {y}: {r}")
+            if not close(float(crow[(c, y, "A")][5]), pa):
+                fail(f"{name}.csv {c} {y}: A's value")
             if shared:
-                if e["se_paired_min"] is None or not close(e["se_paired_min"], lo, 1e-5):
-                    fail(f"{name}.json {c} {y}: se_paired_min {e['se_paired_min']} vs {lo}")
-            elif e["se_paired_min"] is not None or r[8] != "":
+                if df["se_paired_min"] is None or not close(df["se_paired_min"], lo, 1e-5):
+                    fail(f"{name}.json {c} {y}: se_paired_min {df['se_paired_min']} vs {lo}")
+            elif df["se_paired_min"] is not None or r[9] != "":
                 fail(f"{name}: independent runs should have no paired bound")
             if f"{dd:+.4f}" not in text:
                 fail(f"{name}.text: difference {dd:+.4f} of {c} {y} missing")
         if "| B - A |" not in mdt:
             fail(f"{name}.markdown: no difference column")
+
+# Three files: B and C against A, each with its own pairing.
+j = json.loads(read("abc.json"))
+if [r["label"] for r in j["runs"]] != ["A", "B", "C"] or [r["seed_shared"] for r in j["runs"][1:]] != [True, False]:
+    fail(f"abc.json runs {j['runs']}")
+mdt, text = read("abc.markdown"), read("abc.text")
+if "| B - A |" not in mdt or "| C - A |" not in mdt:
+    fail("abc.markdown: difference columns")
+rows = list(csv.reader(io.StringIO(read("abc.csv"))))
+for c in A["cross"]:
+    for (y, pa, pb, dd, se, lo), (_, _, pc, dc, sec, _) in zip(diffs(A, B, c), diffs(A, C, c)):
+        e = j["crossovers"][c]["years"][y - int(A["years"][0])]["cumulative"]
+        if not close(e["C"]["value"], pc) or not close(e["difference"]["C"]["value"], dc, 1e-8):
+            fail(f"abc.json {c} {y}: C {e}")
+        if not close(e["difference"]["C"]["se_independent"], sec, 1e-5) or e["difference"]["C"]["se_paired_min"] is not None:
+            fail(f"abc.json {c} {y}: C's s.e. {e['difference']['C']}")
+        if not close(e["difference"]["B"]["se_paired_min"], lo, 1e-5):
+            fail(f"abc.json {c} {y}: B's paired s.e.")
+        if f"{dc:+.4f}" not in text:
+            fail(f"abc.text: difference {dc:+.4f} of {c} {y} missing")
+    got = {r[4] for r in rows if r[0] == "crossover" and r[1] == c and r[3] == "cumulative"}
+    if got != {"A", "B", "C"}:
+        fail(f"abc.csv {c}: runs {got}")
 
 # The paired standard error, from the per-sample crossing times of the runs
 # sharing a seed, lies between the two figures the report gives.
