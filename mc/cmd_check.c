@@ -251,12 +251,15 @@ int mc_cmd_check(int argc, char **argv) {
       plot = optarg;
       continue;
     }
-    fprintf(stderr, "crossover: check: %s '%s'\n%s",
-            c == 's'                           ? "more than 64 --set options at"
-            : c == 'p'                         ? "--plot needs a file name, got"
-            : c == ':' || (c == '?' && optopt) ? "option needs a value:"
-                                               : "unknown option",
-            argv[optind - 1], usage);
+    int missing = c == '?' && optopt; /* a known option without its value */
+    int opt = missing ? optopt : c;
+    if (opt == 'p')
+      fprintf(stderr, "crossover: check: --plot needs a file name\n%s", usage);
+    else if (opt == 's')
+      fprintf(stderr, "crossover: check: %s\n%s",
+              missing ? "--set wants KEY=VALUE" : "more than 64 --set options", usage);
+    else
+      fprintf(stderr, "crossover: check: unknown option '%s'\n%s", argv[optind - 1], usage);
     return 2;
   }
   if (optind >= argc) {
