@@ -1,13 +1,13 @@
 # End-to-end runs of real job files (STYLE.md "Tests", third layer).
 set(MC_E2E ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
-foreach(job epoch-2030 epoch-2030-demand power-capped power-capped-inference-first
-            power-capped-training-first slow-growth)
+foreach(job epoch-2030 power-stall capex-correction epoch-2030-demand power-capped
+            power-capped-inference-first power-capped-training-first slow-growth)
   add_test(NAME e2e_ranks_bitwise_${job}
            COMMAND bash ${MC_E2E}/ranks_bitwise.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
                    ${PROJECT_SOURCE_DIR}/jobs/${job}.yaml 60000)
   set_tests_properties(e2e_ranks_bitwise_${job} PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS mpi)
 endforeach()
-foreach(job epoch-2030-demand power-capped-training-first)
+foreach(job epoch-2030 power-stall epoch-2030-demand power-capped-training-first)
   add_test(NAME e2e_brute_force_${job}
            COMMAND bash ${MC_E2E}/brute_force.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
                    ${PROJECT_SOURCE_DIR}/jobs/${job}.yaml 40000)
