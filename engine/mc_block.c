@@ -12,17 +12,18 @@
 int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sketch_limit,
                         mc_err *e) {
   const mc_model_type *M = spec->model;
-  int np = M->nparam, ncross = spec->ncross, nsens = spec->nsens;
+  int np = M->nparam, ni = mc_spec_ninputs(spec), ncross = spec->ncross, nsens = spec->nsens;
+  int xr = spec->nregime ? ni + 1 : 0; /* rows of inX and remap */
   size_t B = MC_BLOCK;
   size_t doubles =
-      B * (np + M->ncoef + (size_t)M->nseries * ny + np + ncross) + (size_t)M->work(ny);
+      B * (ni + M->ncoef + (size_t)M->nseries * ny + np + ncross) + (size_t)M->work(ny);
   if (nsens)
-    doubles += B * (np + 3 * (size_t)nsens + 1);
+    doubles += B * (ni + xr + 3 * (size_t)nsens + 1);
   w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + B * (size_t)ny);
   if (!w->mem)
     return mc_err_set(e, MC_EFAIL, "out of memory allocating block buffers");
   double *p = w->mem;
-  for (int i = 0; i < np; i++, p += B)
+  for (int i = 0; i < ni; i++, p += B)
     w->in[i] = p;
   for (int i = 0; i < M->ncoef; i++, p += B)
     w->coef[i] = p;
@@ -35,16 +36,22 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
   for (int i = 0; i < ncross; i++, p += B)
     w->tau[i] = p;
   if (nsens) {
-    for (int i = 0; i < np; i++, p += B)
+    for (int i = 0; i < ni; i++, p += B)
       w->inB[i] = p;
+    for (int i = 0; i < xr - 1; i++, p += B)
+      w->inX[i] = p;
+    if (xr) {
+      w->remap = p;
+      p += B;
+    }
     w->fA = p;
     w->fB = w->fA + B * nsens;
     w->fX = w->fB + B * nsens;
     w->stau = w->fX + B * nsens;
     p = w->stau + B;
-    for (int i = 0; i < np; i++) {
+    for (int i = 0; i < ni; i++) {
       char name[MC_NAMELEN + 8];
-      snprintf(name, sizeof name, "%s#B", M->param[i].key);
+      snprintf(name, sizeof name, "%s#B", mc_spec_input_key(spec, i));
       w->streamB[i] = mc_rng_stream(name);
     }
   }
@@ -90,7 +97,9 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
                        mc_block_work *w, uint64_t b, int n) {
   int T = st->nsens, k = st->sens_k, nsum = MC_SENS_NSUM(k);
   mc_xsum *acc = st->sens + (size_t)(b % MC_SENS_BATCHES) * T * nsum;
-  mc_sampler_block_streams(smp, w->streamB, st->npar, b * MC_BLOCK, n, w->inB, w->scratch);
+  int np = st->npar;
+  mc_sampler_block_streams(smp, w->streamB, mc_spec_ninputs(spec), b * MC_BLOCK, n, w->inB,
+                           w->scratch, NULL);
   sens_targets(spec, st, m, (const double *const *)w->inB, w, n, w->fB);
   for (int t = 0; t < T; t++) {
     const double *fa = w->fA + (size_t)t * MC_BLOCK, *fb = w->fB + (size_t)t * MC_BLOCK;
@@ -107,12 +116,33 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
   }
   for (int j = 0; j < k; j++) {
     int pj = st->sens_par[j];
-    const double *in[MC_MAXPARAM];
+    const double *in[MC_MAXINPUT];
     const mc_param_info *param = spec->model->param;
-    for (int p = 0; p < st->npar; p++) {
-      int from_b = p == pj || (!spec->configured[p] && param[p].dflt_kind == MC_DEF_FOLLOWS &&
-                               param[p].follows == pj);
-      in[p] = from_b ? w->inB[p] : w->in[p];
+    if (pj == np) {
+      /* the regime: A's uniforms, B's regimes (every parameter given per
+       * regime maps its uniform through B's regime's distribution) */
+      mc_sampler_block_streams(smp, smp->stream, 0, b * MC_BLOCK, n, w->inX, w->scratch,
+                               w->inB[np]);
+      for (int p = 0; p <= np; p++)
+        in[p] = w->inX[p];
+    } else {
+      const double *bj = w->inB[pj];
+      if (spec->per_regime[pj]) {
+        /* B's uniform of the parameter, in A's regime */
+        for (int i = 0; i < n; i++) {
+          int ra = (int)w->in[np][i], rb = (int)w->inB[np][i];
+          double u = mc_dist_cdf(mc_spec_regime_dist(spec, pj, rb), w->inB[pj][i]);
+          u = fmin(fmax(u, 0x1.0p-60), 1.0 - 0x1.0p-53);
+          w->remap[i] =
+              ra == rb ? w->inB[pj][i] : mc_dist_quantile(mc_spec_regime_dist(spec, pj, ra), u);
+        }
+        bj = w->remap;
+      }
+      for (int p = 0; p < mc_spec_ninputs(spec); p++) {
+        int from_b = p == pj || (p < np && !spec->configured[p] &&
+                                 param[p].dflt_kind == MC_DEF_FOLLOWS && param[p].follows == pj);
+        in[p] = from_b ? bj : w->in[p];
+      }
     }
     sens_targets(spec, st, m, in, w, n, w->fX);
     for (int t = 0; t < T; t++) {
@@ -273,6 +303,38 @@ static void count_categories(mc_stats *st, const uint8_t *cat, int n) {
   }
 }
 
+/* Counts the block's samples in each regime (regime[i] as a double 0, 1, ...)
+ * and, per crossover, their crossover years within their regime. */
+static void count_regimes(mc_stats *st, const double *regime, int c, const int *year, int n) {
+  int R = st->nregime, ny = st->ny;
+  uint32_t t[MC_MAXREGIME * (MC_MAXYEARS + 1)];
+  memset(t, 0, sizeof(uint32_t) * (size_t)R * (size_t)(ny + 1));
+  for (int i = 0; i < n; i++)
+    t[(int)regime[i] * (ny + 1) + (year[i] < 0 ? ny : year[i])]++;
+  for (int r = 0; r < R; r++) {
+    uint64_t *yc = st->regime_year_counts + ((size_t)c * R + r) * ny;
+    for (int y = 0; y < ny; y++)
+      yc[y] += t[r * (ny + 1) + y];
+    if (c == 0)
+      for (int y = 0; y <= ny; y++)
+        st->regime_counts[r] += t[r * (ny + 1) + y];
+  }
+}
+
+/* Counts the samples at or below each observed value (docs/model.md
+ * "Observations"). */
+static void count_observations(const mc_spec *spec, mc_stats *st, const double *grid, int n) {
+  for (int o = 0; o < spec->nobs; o++) {
+    const mc_observation *ob = &spec->obs[o];
+    const double *x = grid + (size_t)(ob->series * st->ny + ob->year) * MC_BLOCK;
+    double v = ob->value;
+    uint64_t k = 0;
+    for (int i = 0; i < n; i++)
+      k += x[i] <= v;
+    st->obs_counts[o] += k;
+  }
+}
+
 int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, uint64_t b,
                      mc_err *e) {
   int rc = MC_OK;
@@ -295,6 +357,8 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
                 MC_BLOCK, w->mwork, w->cat);
   if (st->ncat)
     count_categories(st, w->cat, n);
+  if (st->nobs)
+    count_observations(spec, st, w->grid, n);
   phase_mark(env, MC_PH_PROJECT, &clk);
   uint64_t nonfinite_before = 0, nonfinite_after = 0;
   for (int k = 0; k < st->nser * ny; k++)
@@ -333,6 +397,8 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
       if (spec->sens[t].kind == MC_SENS_CROSSOVER && spec->sens[t].id == c)
         for (int i = 0; i < n; i++)
           w->fA[(size_t)t * MC_BLOCK + i] = isinf(tau[i]) ? ny - 1 : tau[i];
+    if (st->nregime)
+      count_regimes(st, w->in[st->npar], c, w->year, n);
     count_crossings(st, c, w->year, tau, n, spec->base_year);
   }
   phase_mark(env, MC_PH_CROSS, &clk);

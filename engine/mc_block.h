@@ -34,7 +34,7 @@ enum mc_phase {
 /* Buffers for one block, allocated once per run (nothing is allocated in the
  * block loop but sketch growth). */
 typedef struct mc_block_work {
-  double *in[MC_MAXPARAM];
+  double *in[MC_MAXINPUT]; /* the parameters, then (with regimes) each sample's regime */
   double *coef[MC_MAXPARAM];
   double *grid;
   double *scratch;
@@ -44,9 +44,11 @@ typedef struct mc_block_work {
   uint8_t *cat; /* [ny * MC_BLOCK] binding constraints */
   /* sensitivity: B's inputs, the targets of A, B and the current A_B^(j)
    * ([t * MC_BLOCK + i]), a crossing-time buffer; B's streams */
-  double *inB[MC_MAXPARAM];
+  double *inB[MC_MAXINPUT];
+  double *inX[MC_MAXINPUT]; /* with regimes: A's inputs in B's regimes */
+  double *remap; /* with regimes: a parameter given per regime, B's uniform in A's regime */
   double *fA, *fB, *fX, *stau;
-  uint64_t streamB[MC_MAXPARAM];
+  uint64_t streamB[MC_MAXINPUT];
   size_t sketch_limit; /* bytes of sketch counters a rank may hold (memory guard) */
   void *mem;
 } mc_block_work;

@@ -27,6 +27,9 @@ enum dim {
   D_PARAM,  /* parameters */
   D_CAT,    /* binding constraints */
   D_YEAR,   /* grid years */
+  D_REGIME, /* regimes */
+  D_CRY,    /* ncross * nregime * ny */
+  D_OBS,    /* observations */
 };
 
 /* Where a field's values are in an mc_stats. */
@@ -105,6 +108,12 @@ static const field_def fields[] = {
     ARRAY("fault_range", MC_FT_F64, MC_CB_RANGE, MC_FG_FAULTS, D_PARAM, D_TWO, S_FAULTS, 0),
     ARRAY("constraint_counts", MC_FT_U64, MC_CB_SUM, MC_FG_CONSTRAINTS, D_CAT, D_YEAR, S_ARRAY,
           M(cat_counts)),
+    ARRAY("regime_counts", MC_FT_U64, MC_CB_SUM, MC_FG_REGIMES, D_REGIME, D_NONE, S_ARRAY,
+          M(regime_counts)),
+    ARRAY("regime_year_counts", MC_FT_U64, MC_CB_SUM, MC_FG_REGIMES, D_CRY, D_NONE, S_ARRAY,
+          M(regime_year_counts)),
+    ARRAY("observation_counts", MC_FT_U64, MC_CB_SUM, MC_FG_OBS, D_OBS, D_NONE, S_ARRAY,
+          M(obs_counts)),
 };
 #define NFIELDS ((int)(sizeof fields / sizeof fields[0]))
 _Static_assert(sizeof fields / sizeof fields[0] <= MC_CODEC_MAXFIELDS, "raise MC_CODEC_MAXFIELDS");
@@ -114,13 +123,25 @@ _Static_assert(sizeof fields / sizeof fields[0] <= MC_CODEC_MAXFIELDS, "raise MC
 static const int group_legacy[MC_NFGROUPS] = {[MC_FG_SENS] = 1, [MC_FG_FAULTS] = 1};
 
 /* What each group holds, for messages. */
-static const char *const group_what[MC_NFGROUPS] = {
-    "sketches and counts", "sensitivity sums", "fault ranges",
-    "binding-constraint counts (constraint_counts)"};
+static const char *const group_what[MC_NFGROUPS] = {"sketches and counts",
+                                                    "sensitivity sums",
+                                                    "fault ranges",
+                                                    "binding-constraint counts (constraint_counts)",
+                                                    "regime counts (regime_counts)",
+                                                    "observation counts (observation_counts)"};
 
 /* Whether st's job has group g. */
 static int group_wanted(const mc_stats *st, int g) {
-  return g != MC_FG_CONSTRAINTS || st->ncat > 0;
+  switch (g) {
+  case MC_FG_CONSTRAINTS:
+    return st->ncat > 0;
+  case MC_FG_REGIMES:
+    return st->nregime > 0;
+  case MC_FG_OBS:
+    return st->nobs > 0;
+  default:
+    return 1;
+  }
 }
 
 size_t mc_codec_type_size(int type) {
@@ -164,6 +185,12 @@ static uint64_t dim_value(const mc_stats *st, int d) {
     return (uint64_t)st->ncat;
   case D_YEAR:
     return (uint64_t)st->ny;
+  case D_REGIME:
+    return (uint64_t)st->nregime;
+  case D_CRY:
+    return (uint64_t)st->ncross * (uint64_t)st->nregime * (uint64_t)st->ny;
+  case D_OBS:
+    return (uint64_t)st->nobs;
   default:
     return 1;
   }

@@ -50,6 +50,8 @@ enum mc_codec_group {
   MC_FG_SENS,        /* sensitivity sums and the stop point (issue 5): always written */
   MC_FG_FAULTS,      /* samples with non-finite values (issue 8): always written */
   MC_FG_CONSTRAINTS, /* binding-constraint counts: written when the model has constraints */
+  MC_FG_REGIMES,     /* regime and per-regime crossover counts: written when the job has regimes */
+  MC_FG_OBS,         /* observation counts: written when the job has observations */
   MC_NFGROUPS
 };
 

@@ -141,11 +141,22 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   mc_design_init(&s->design, spec->method, spec->seed, spec->samples);
   s->ztable = build_ztable();
   const mc_param_info *param = spec->model->param;
+  s->nregime = spec->nregime;
+  if (s->nregime) {
+    /* the regime: one more input, with its own stream (docs/model.md "Regimes") */
+    s->stream[spec->model->nparam] = mc_rng_stream("regime");
+    double c = 0;
+    for (int r = 0; r < s->nregime; r++)
+      s->cum[r] = c += spec->regime_weight[r];
+    s->cum[s->nregime - 1] = 1.0;
+  }
   for (int p = 0; p < spec->model->nparam; p++) {
     s->stream[p] = mc_rng_stream(param[p].key);
     const mc_dist *d = &spec->dist[p];
     int untrunc = d->lo == -INFINITY && d->hi == INFINITY;
-    if (!spec->configured[p] || mc_dist_is_constant(d))
+    if (spec->per_regime[p])
+      s->kind[p] = MC_SK_REGIME;
+    else if (!spec->configured[p] || mc_dist_is_constant(d))
       s->kind[p] = MC_SK_CONSTANT;
     else if (untrunc && !strcmp(d->type->name, "normal"))
       s->kind[p] = MC_SK_NORMAL;
@@ -234,11 +245,55 @@ MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) 
   }
 }
 
+/* The regimes of n samples from their uniforms u, in place (as doubles 0, 1,
+ * ...): the first r with u < cum[r]. */
+static void regimes_of(const mc_sampler *s, double *u, int n) {
+  for (int i = 0; i < n; i++) {
+    int r = 0;
+    for (int k = 0; k < s->nregime - 1; k++)
+      r += u[i] >= s->cum[k];
+    u[i] = r;
+  }
+}
+
+/* A per-regime parameter p from uniforms x (n of them), in place: the
+ * quantile of each sample's regime's distribution. */
+static void regime_values(const mc_sampler *s, int p, const double *regime, double *x, int n) {
+  const mc_dist *d[MC_MAXREGIME];
+  for (int r = 0; r < s->nregime; r++)
+    d[r] = mc_spec_regime_dist(s->spec, p, r);
+  for (int i = 0; i < n; i++)
+    x[i] = mc_dist_quantile(d[(int)regime[i]], x[i]);
+}
+
+/* A per-regime parameter in the copula, from its correlated normal scores z:
+ * the sample's uniform Phi(z) through its regime's distribution. */
+static void regime_from_scores(const mc_sampler *s, int p, const double *regime, double *z, int n) {
+  for (int i = 0; i < n; i++) {
+    double v = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
+    z[i] = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53);
+  }
+  regime_values(s, p, regime, z, n);
+}
+
 MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const uint64_t *stream,
                                                     int dim_offset, uint64_t first, int n,
-                                                    double *const *out, double *scratch) {
+                                                    double *const *out, double *scratch,
+                                                    const double *regime_in) {
   const mc_spec *spec = s->spec;
   int np = spec->model->nparam;
+  const double *regime = NULL;
+  if (s->nregime) {
+    /* the regime comes first: the per-regime parameters need it */
+    if (regime_in) {
+      if (regime_in != out[np])
+        memcpy(out[np], regime_in, sizeof(double) * (size_t)n);
+    } else {
+      mc_design_uniforms(&s->design, stream[np], dim_offset + np + 1, first, n, out[np]);
+      regimes_of(s, out[np], n);
+    }
+    regime = out[np];
+  }
   int in_copula[MC_MAXPARAM] = {0};
   for (int j = 0; j < s->ncorr_par; j++)
     in_copula[s->corr_par[j]] = 1;
@@ -254,7 +309,9 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
       continue;
     }
     mc_design_uniforms(&s->design, stream[p], dim_offset + p + 1, first, n, x);
-    if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
+    if (s->kind[p] == MC_SK_REGIME && !in_copula[p]) {
+      regime_values(s, p, regime, x, n);
+    } else if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
       normal_scores(s, x, n, scratch);
       if (!in_copula[p])
         from_scores(s, p, x, n);
@@ -276,7 +333,10 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
     }
     mc_copula_apply(&s->copula, z, n);
     for (int j = 0; j < s->ncorr_par; j++) {
-      from_scores(s, s->corr_par[j], z[j], n);
+      if (s->kind[s->corr_par[j]] == MC_SK_REGIME)
+        regime_from_scores(s, s->corr_par[j], regime, z[j], n);
+      else
+        from_scores(s, s->corr_par[j], z[j], n);
       memcpy(out[s->corr_par[j]], z[j], sizeof(double) * (size_t)n);
     }
   }
@@ -297,11 +357,12 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
 /* The exported entry: a plain function calling the cloned one (clang
  * multiversions only functions it sees defined before their first use). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                              uint64_t first, int n, double *const *out, double *scratch) {
-  mc_sampler_block_streams_impl(s, stream, dim_offset, first, n, out, scratch);
+                              uint64_t first, int n, double *const *out, double *scratch,
+                              const double *regime) {
+  mc_sampler_block_streams_impl(s, stream, dim_offset, first, n, out, scratch, regime);
 }
 
 void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
                       double *scratch) {
-  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch);
+  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch, NULL);
 }

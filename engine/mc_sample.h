@@ -21,6 +21,7 @@ enum mc_sample_kind {
   MC_SK_TLOGNORMAL, /* truncated lognormal likewise */
   MC_SK_TABLE,      /* inverse CDF by Catmull-Rom on a table, exact in the tails */
   MC_SK_GENERIC,    /* mc_dist_quantile for every value */
+  MC_SK_REGIME,     /* one distribution per regime: mc_dist_quantile of the sample's regime's */
 };
 
 #define MC_QTABLE_N   16384
@@ -31,7 +32,7 @@ enum mc_sample_kind {
 typedef struct mc_sampler {
   const mc_spec *spec;
   mc_design design;             /* where the uniforms come from (sampling.method) */
-  uint64_t stream[MC_MAXPARAM]; /* mc_rng_stream of each parameter's key */
+  uint64_t stream[MC_MAXINPUT]; /* mc_rng_stream of each parameter's key, then "regime" */
   int kind[MC_MAXPARAM];
   double *table[MC_MAXPARAM]; /* MC_SK_TABLE: quantiles at k / MC_QTABLE_N */
   double *ztable;             /* normal scores Phi^-1 and slopes at k / MC_QTABLE_N (NULL: exact) */
@@ -39,6 +40,8 @@ typedef struct mc_sampler {
   int ncorr_par;                               /* parameters in the copula */
   int corr_par[MC_MAXPARAM];                   /* their ids */
   mc_copula copula;
+  int nregime;              /* spec->nregime */
+  double cum[MC_MAXREGIME]; /* cumulative regime weights (the last forced to 1) */
 } mc_sampler;
 
 /* Builds the sampler; MC_EINPUT when the correlations are not positive
@@ -56,14 +59,21 @@ void mc_sampler_free(mc_sampler *s);
 /* Fills out[p][i] for the samples first .. first+n-1 (n <= MC_BLOCK) with every
  * parameter's value from the uniforms of the job's design (mc_design.h),
  * defaults resolved (a followed parameter copies, an absent
- * one is NaN). scratch holds at least nparam * n doubles. Pure. */
+ * one is NaN). A job with regimes draws each sample's regime first (stream
+ * "regime", Sobol' dimension nparam + 1) into out[nparam] (0, 1, ... as
+ * doubles); a parameter given per regime maps the sample's own uniform (or,
+ * in the copula, the uniform of its correlated normal score) through its
+ * regime's distribution. scratch holds at least nparam * n doubles. Pure. */
 void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
                       double *scratch);
 
-/* As mc_sampler_block with other streams for the parameters' uniforms and
+/* As mc_sampler_block with other streams for the inputs' uniforms and
  * Sobol' dimensions dim_offset + p + 1 (the sensitivity design's second
- * matrix, engine/mc_block.c: streams of "KEY#B", dim_offset nparam). */
+ * matrix, engine/mc_block.c: streams of "KEY#B", dim_offset = the number of
+ * inputs, mc_spec_ninputs), and, when regime is not NULL, the regimes given
+ * (n of them) instead of drawn (the sensitivity design's A with B's regime). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                              uint64_t first, int n, double *const *out, double *scratch);
+                              uint64_t first, int n, double *const *out, double *scratch,
+                              const double *regime);
 
 #endif

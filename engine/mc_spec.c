@@ -60,8 +60,10 @@ void mc_spec_resolve_defaults(mc_spec *s) {
 int mc_spec_sens_params(const mc_spec *s, int *par) {
   int k = 0;
   for (int p = 0; p < s->model->nparam; p++)
-    if (s->configured[p] && !mc_dist_is_constant(&s->dist[p]))
+    if (s->per_regime[p] || (s->configured[p] && !mc_dist_is_constant(&s->dist[p])))
       par[k++] = p;
+  if (s->nregime > 1)
+    par[k++] = s->model->nparam; /* the regime */
   return k;
 }
 

@@ -50,6 +50,7 @@ typedef struct mc_series_info {
 
 /* Capacities of the per-model tables. */
 #define MC_MAXPARAM  48
+#define MC_MAXINPUT  (MC_MAXPARAM + 1) /* the parameters and, with regimes, the regime */
 #define MC_MAXSERIES 32
 #define MC_MAXCAT    8
 
@@ -225,15 +226,25 @@ static inline int mc_spec_has_series(const mc_spec *s, int series) {
  * sampler. Call after configuring. */
 void mc_spec_resolve_defaults(mc_spec *s);
 
-/* The parameters a sensitivity analysis varies: every configured parameter
- * whose distribution is not a constant, in the model's table order, into par[].
- * Returns their count k. */
+/* The inputs a sensitivity analysis varies: every configured parameter whose
+ * distribution is not a constant (or that is given per regime), in the
+ * model's table order, then the regime (input nparam) when the job has two
+ * or more, into par[] (MC_MAXINPUT). Returns their count k. */
 int mc_spec_sens_params(const mc_spec *s, int *par);
 
 /* Blocks of MC_BLOCK samples after which sampling.stop_when is checked:
  * MC_STOP_FIRST_BLOCKS * 2^j, j = 0, 1, ... (the same for any rank count,
  * part or restart). */
 #define MC_STOP_FIRST_BLOCKS 64
+
+/* The sampled inputs of a job: its model's parameters, and the regime when
+ * the job has regimes (input nparam, a Sobol' dimension of its own). */
+static inline int mc_spec_ninputs(const mc_spec *s) { return s->model->nparam + (s->nregime > 0); }
+
+/* The name of input j: a parameter key, or "regime". */
+static inline const char *mc_spec_input_key(const mc_spec *s, int j) {
+  return j < s->model->nparam ? s->model->param[j].key : "regime";
+}
 
 /* Parameter p's distribution in regime r (its only one when it is not given
  * per regime). */

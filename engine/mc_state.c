@@ -97,6 +97,8 @@ static void state_shape(const mc_spec *spec, mc_stats *st) {
   st->ny = mc_spec_nyears(spec);
   st->ncross = spec->ncross;
   st->ncat = spec->model->ncat;
+  st->nregime = spec->nregime;
+  st->nobs = spec->nobs;
   st->mbits = mc_sketch_mbits(spec->rel_acc);
   st->samples = spec->samples;
   st->nblocks = (spec->samples + MC_BLOCK - 1) / MC_BLOCK;
@@ -122,8 +124,12 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   st->tau_hist = calloc((size_t)st->ncross * st->ntau + 1, sizeof *st->tau_hist);
   st->tau_hot = calloc((size_t)st->ncross * st->ntau + 1, 1);
   st->cat_counts = calloc((size_t)st->ncat * st->ny + 1, sizeof *st->cat_counts);
+  st->regime_counts = calloc((size_t)st->nregime + 1, sizeof *st->regime_counts);
+  st->regime_year_counts = calloc((size_t)st->ncross * st->nregime * st->ny + 1, sizeof(uint64_t));
+  st->obs_counts = calloc((size_t)st->nobs + 1, sizeof *st->obs_counts);
   if (!st->done || !st->series || !st->sum1 || !st->shift || !st->year_counts || !st->never ||
-      !st->tau_hist || !st->tau_hot || !st->cat_counts)
+      !st->tau_hist || !st->tau_hot || !st->cat_counts || !st->regime_counts ||
+      !st->regime_year_counts || !st->obs_counts)
     MC_FAIL(e, MC_EFAIL, "out of memory allocating the run state (%llu blocks)",
             (unsigned long long)st->nblocks);
   st->param = st->series + nsk;
@@ -160,6 +166,9 @@ void mc_stats_free(mc_stats *st) {
   free(st->tau_hist);
   free(st->tau_hot);
   free(st->cat_counts);
+  free(st->regime_counts);
+  free(st->regime_year_counts);
+  free(st->obs_counts);
   free(st);
 }
 
@@ -264,6 +273,32 @@ static int check_counts(const mc_stats *st, const mc_spec *spec, uint64_t n, con
                         src, spec->cross[c].name, (unsigned long long)sum, (unsigned long long)hsum,
                         (unsigned long long)n);
   }
+  uint64_t rsum = 0;
+  for (int r = 0; r < st->nregime; r++) {
+    rsum += st->regime_counts[r];
+    for (int c = 0; c < st->ncross; c++) {
+      uint64_t crossed = 0;
+      for (int y = 0; y < st->ny; y++)
+        crossed += st->regime_year_counts[((size_t)c * st->nregime + r) * st->ny + y];
+      if (crossed > st->regime_counts[r])
+        return mc_err_set(e, MC_EINPUT,
+                          "%s: state/regime_year_counts counts %llu crossings of %s in regime %s "
+                          "but %llu samples were drawn in it (damaged file?)",
+                          src, (unsigned long long)crossed, spec->cross[c].name,
+                          spec->regime_name[r], (unsigned long long)st->regime_counts[r]);
+    }
+  }
+  if (st->nregime && rsum != n)
+    return mc_err_set(e, MC_EINPUT,
+                      "%s: state/regime_counts counts %llu samples but %llu are done (damaged "
+                      "file?)",
+                      src, (unsigned long long)rsum, (unsigned long long)n);
+  for (int o = 0; o < st->nobs; o++)
+    if (st->obs_counts[o] > n)
+      return mc_err_set(e, MC_EINPUT,
+                        "%s: state/observation_counts counts %llu samples but %llu are done "
+                        "(damaged file?)",
+                        src, (unsigned long long)st->obs_counts[o], (unsigned long long)n);
   for (int y = 0; y < st->ny; y++) {
     uint64_t sum = 0;
     for (int c = 0; c < st->ncat; c++)

@@ -71,6 +71,18 @@ typedef struct mc_stats {
   int ncat;             /* the model's binding constraints (0: none) */
   uint64_t *cat_counts; /* [ncat * ny]: samples whose binding constraint in year y is c */
 
+  /* Regimes (docs/model.md "Regimes"): samples drawn in each, and each
+   * crossover's year counts within each ((c * nregime + r) * ny + y; the
+   * samples of regime r that never cross are its count minus their sum). */
+  int nregime;
+  uint64_t *regime_counts;      /* [nregime] */
+  uint64_t *regime_year_counts; /* [ncross * nregime * ny] */
+
+  /* Observations: samples whose series value at the observed year is at or
+   * below the observed value (a NaN counts nowhere). */
+  int nobs;
+  uint64_t *obs_counts; /* [nobs] */
+
   /* sampling.stop_when: the run stopped after blocks [0, stop_blocks) had
    * every crossover probability's standard error below the target; 0 while
    * running, for a checkpoint, and for a run that went to the cap. */
@@ -78,7 +90,7 @@ typedef struct mc_stats {
 
   int nsens;                     /* sensitivity targets (spec->nsens) */
   int sens_k;                    /* analysed parameters */
-  int sens_par[MC_MAXPARAM];     /* their ids (mc_spec_sens_params) */
+  int sens_par[MC_MAXINPUT];     /* their ids (mc_spec_sens_params) */
   double sens_shift[MC_MAXSENS]; /* K per target: its value at the parameters' medians */
   mc_xsum *sens; /* [MC_SENS_BATCHES * nsens * MC_SENS_NSUM(sens_k)], (g * nsens + t) * nsum + q */
 } mc_stats;

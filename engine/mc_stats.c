@@ -138,8 +138,8 @@ static void sens_estimate(const double *S, int k, double N, double *first, doubl
 void mc_stats_sensitivity(const mc_stats *st, int t, double *first, double *total, double *first_ci,
                           double *total_ci) {
   int k = st->sens_k, nsum = MC_SENS_NSUM(k);
-  double S[MC_SENS_NSUM(MC_MAXPARAM)], bf[MC_SENS_BATCHES][MC_MAXPARAM],
-      bt[MC_SENS_BATCHES][MC_MAXPARAM];
+  double S[MC_SENS_NSUM(MC_MAXINPUT)], bf[MC_SENS_BATCHES][MC_MAXINPUT],
+      bt[MC_SENS_BATCHES][MC_MAXINPUT];
   int G = 0;
   for (int q = 0; q < nsum; q++) {
     mc_xsum x;

@@ -443,7 +443,7 @@ static int load_sensitivity(job_ctx *c, const jnode *key, const jnode *v) {
                        "sensitivity.targets: %s is given twice; expected each target once",
                        s->sens[i].name);
   }
-  int par[MC_MAXPARAM];
+  int par[MC_MAXINPUT];
   if (mc_spec_sens_params(s, par) == 0)
     return FAIL_AT(c, key,
                    "sensitivity: every parameter is a constant, so there is nothing to analyse; "

@@ -13,8 +13,8 @@ struct mc_h5_samples {
   hid_t file;
   int nds;
   int npar;
-  hid_t ds[MC_MAXPARAM + MC_MAXCROSS];
-  int src[MC_MAXPARAM + MC_MAXCROSS]; /* parameter id, or npar + crossover */
+  hid_t ds[MC_MAXINPUT + MC_MAXCROSS];
+  int src[MC_MAXINPUT + MC_MAXCROSS]; /* parameter id, npar + crossover, or -1 the regime */
 };
 
 int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5_samples **out,
@@ -52,6 +52,13 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
     MC_CHECK(mc_h5w_attr_str(&w, h->ds[h->nds], "units", units, e));
     h->src[h->nds++] = p;
   }
+  if (job->spec.nregime) {
+    /* each sample's regime, as its index in the job's regime order */
+    H5ID(h->ds[h->nds],
+         H5Dcreate2(g, "regime", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    MC_CHECK(mc_h5w_attr_str(&w, h->ds[h->nds], "units", "1", e));
+    h->src[h->nds++] = -1;
+  }
   *out = h;
   h = NULL;
 cleanup:
@@ -72,7 +79,9 @@ int mc_h5_samples_write(void *ctx, uint64_t first, int n, const double *const *i
   hsize_t cnt = (hsize_t)n, off = first;
   H5ID(mem, H5Screate_simple(1, &cnt, NULL));
   for (int i = 0; i < h->nds; i++) {
-    const double *src = h->src[i] < h->npar ? in[h->src[i]] : tau[h->src[i] - h->npar];
+    const double *src = h->src[i] < 0         ? in[h->npar]
+                        : h->src[i] < h->npar ? in[h->src[i]]
+                                              : tau[h->src[i] - h->npar];
     H5ID(fs, H5Dget_space(h->ds[i]));
     H5C(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &cnt, NULL));
     H5C(H5Dwrite(h->ds[i], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, src));

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "mc_h5.h"
+#include "mc_h5_regimes.h"
 #include "mc_h5_state.h"
 #include "mc_version.h"
 
@@ -199,10 +200,10 @@ static int write_sensitivity(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
   int rc = MC_OK, k = st->sens_k;
   const char *path = w->path;
   hid_t g = -1, tg = -1, dpar = -1, dbound = -1, d = -1;
-  const char *names[MC_MAXPARAM];
-  double v[4][2 * MC_MAXPARAM];
+  const char *names[MC_MAXINPUT];
+  double v[4][2 * MC_MAXINPUT];
   for (int j = 0; j < k; j++)
-    names[j] = spec->model->param[st->sens_par[j]].key;
+    names[j] = mc_spec_input_key(spec, st->sens_par[j]);
   H5ID(g, H5Gcreate2(f, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   MC_CHECK(mc_h5w_attr_str(w, g, "method", "sobol", e));
   MC_CHECK(mc_h5w_attr_i32(w, g, "batches", MC_SENS_BATCHES, e));
@@ -303,6 +304,10 @@ static int write_results(mc_h5w *w, hid_t f, const mc_job *job, const mc_stats *
     MC_CHECK(write_sensitivity(w, f, spec, st, e));
   if (st->ncat)
     MC_CHECK(write_constraints(w, f, spec, st, buf, e));
+  if (st->nregime)
+    MC_CHECK(mc_h5_write_regimes(w, f, spec, st, e));
+  if (st->nobs)
+    MC_CHECK(mc_h5_write_observations(w, f, spec, st, e));
 cleanup:
   mc_h5_close(2, g, dpct);
   free(buf);

@@ -208,7 +208,7 @@ static void print_rest(const mc_job *job) {
   printf("\n  relative_accuracy: %g\n", s->rel_acc);
   printf("  samples: %s\n", s->samples_out ? "true (per-sample values are written)" : "false");
   if (s->nsens) {
-    int par[MC_MAXPARAM], k = mc_spec_sens_params(s, par);
+    int par[MC_MAXINPUT], k = mc_spec_sens_params(s, par);
     printf("\nsensitivity: first-order and total Sobol' indices of");
     for (int i = 0; i < s->nsens; i++) {
       printf("%s ", i ? "," : "");
@@ -216,7 +216,7 @@ static void print_rest(const mc_job *job) {
     }
     printf("\n  over the %d non-constant parameters:", k);
     for (int j = 0; j < k; j++)
-      printf("%s %s", j ? "," : "", M->param[par[j]].key);
+      printf("%s %s", j ? "," : "", mc_spec_input_key(s, par[j]));
     printf("\n  cost: %d model evaluations per sample (k + 2)\n", k + 2);
   }
   print_observations(s);

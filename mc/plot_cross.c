@@ -250,8 +250,8 @@ static void target_words(const mc_spec *s, const mc_sens_target *t, char *buf, s
 }
 
 typedef struct sens_rows {
-  double first[MC_MAXPARAM], total[MC_MAXPARAM], fci[2 * MC_MAXPARAM], tci[2 * MC_MAXPARAM];
-  int order[MC_MAXPARAM], nrow;
+  double first[MC_MAXINPUT], total[MC_MAXINPUT], fci[2 * MC_MAXINPUT], tci[2 * MC_MAXINPUT];
+  int order[MC_MAXINPUT], nrow;
   double lo, hi; /* the x range */
 } sens_rows;
 
@@ -302,7 +302,6 @@ static void sens_bar(const plot_ctx *P, double v, double a, double b, double y, 
 void plot_sensitivity_page(const plot_ctx *P, const plot_page *pg) {
   const mc_spec *s = &P->job[0]->spec;
   const mc_stats *st = P->st[0];
-  const mc_model_type *M = s->model;
   static sens_rows r;
   sens_collect(st, pg->index, &r);
   char title[320], run[200], sub[500], tw[160];
@@ -317,7 +316,7 @@ void plot_sensitivity_page(const plot_ctx *P, const plot_page *pg) {
   plgspa(&xmin, &xmax, &ymin, &ymax);
   plschr(0, 0.85);
   for (int i = 0; i < r.nrow; i++)
-    wmax = fmax(wmax, plot_text_mm(M->param[st->sens_par[r.order[i]]].key));
+    wmax = fmax(wmax, plot_text_mm(mc_spec_input_key(s, st->sens_par[r.order[i]])));
   plschr(0, 1.0);
   plot_panel pn =
       plot_panel_at(fmax(VP_LEFT, wmax / (xmax - xmin) + 0.03), VP_RIGHT, VP_BOTTOM, VP_TOP, 0);
@@ -361,7 +360,7 @@ void plot_sensitivity_page(const plot_ctx *P, const plot_page *pg) {
     sens_bar(P, r.first[j], r.fci[2 * j], r.fci[2 * j + 1], y - 0.19, 0.17, C_SLOT_LINE(0));
     plschr(0, 0.85);
     plcol0(C_FG);
-    plmtex("lv", 0.8, y / r.nrow, 1.0, M->param[st->sens_par[j]].key);
+    plmtex("lv", 0.8, y / r.nrow, 1.0, mc_spec_input_key(s, st->sens_par[j]));
     plschr(0, 1.0);
   }
   if (st->sens_k > r.nrow) {

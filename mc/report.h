@@ -66,7 +66,7 @@ typedef struct rp_sens_par {
 typedef struct rp_sens {
   const char *name, *meaning;
   int k;
-  rp_sens_par par[MC_MAXPARAM]; /* largest total index first */
+  rp_sens_par par[MC_MAXINPUT]; /* largest total index first */
 } rp_sens;
 
 /* One results file, as reported. Holds pointers into job and st. */

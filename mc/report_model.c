@@ -148,7 +148,7 @@ static int build_sensitivity(rp_scenario *s, mc_err *e) {
   double tq = gsl_cdf_tdist_Pinv(0.975, MC_SENS_BATCHES - 1);
   for (int t = 0; t < st->nsens; t++) {
     rp_sens *r = &s->sens[t];
-    double first[MC_MAXPARAM], total[MC_MAXPARAM], fci[2 * MC_MAXPARAM], tci[2 * MC_MAXPARAM];
+    double first[MC_MAXINPUT], total[MC_MAXINPUT], fci[2 * MC_MAXINPUT], tci[2 * MC_MAXINPUT];
     mc_stats_sensitivity(st, t, first, total, fci, tci);
     r->name = sp->sens[t].name;
     r->meaning = sp->sens[t].kind == MC_SENS_SERIES
@@ -157,7 +157,7 @@ static int build_sensitivity(rp_scenario *s, mc_err *e) {
     r->k = st->sens_k;
     for (int j = 0; j < r->k; j++) {
       rp_sens_par *p = &r->par[j];
-      p->key = sp->model->param[st->sens_par[j]].key;
+      p->key = mc_spec_input_key(sp, st->sens_par[j]);
       p->first = (rp_num){first[j], (fci[2 * j + 1] - fci[2 * j]) / 2 / tq};
       p->total = (rp_num){total[j], (tci[2 * j + 1] - tci[2 * j]) / 2 / tq};
       memcpy(p->first_ci, fci + 2 * j, sizeof p->first_ci);

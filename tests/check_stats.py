@@ -213,6 +213,46 @@ def check_constraints(rep, f, bind, years, n):
               "n in every year after the base year", "%s" % total.tolist())
 
 
+def check_regimes_observations(rep, f, series, crossing, years, n):
+    """/regimes, /crossover/<c>/year_counts_by_regime and /observations against
+    the samples' own regimes (/samples/regime) and the recomputed series."""
+    if "regimes" in f:
+        if "regime" not in f["samples"]:
+            rep.fail("/samples/regime", "missing (a job with regimes writes each sample's regime)")
+        else:
+            reg = np.asarray(f["samples"]["regime"][...]).astype(np.int64)
+            names = [_str(x) for x in f["crossover"][list(f["crossover"])[0]]
+                     ["year_counts_by_regime"].attrs["regimes"].split(",")]
+            want = np.bincount(reg, minlength=len(names))
+            got = np.array([int(f["regimes"][r]["count"][()]) for r in names])
+            rep.check(np.array_equal(got, want) and got.sum() == n, "/regimes counts",
+                      "exact: %s" % dict(zip(names, got.tolist())),
+                      "file %s, expected %s" % (got.tolist(), want.tolist()))
+            for name in f["crossover"]:
+                g = f["crossover"][name]
+                yi, _ = crossing(_str(g.attrs["lhs"]), _str(g.attrs["rhs"]))
+                fc = np.asarray(g["year_counts_by_regime"][...]).astype(np.int64)
+                ok = fc.shape == (len(names), len(years))
+                for r in range(len(names)):
+                    sel = (reg == r) & (yi >= 0)
+                    w = np.bincount(yi[sel], minlength=len(years))
+                    ok = ok and np.array_equal(fc[r], w)
+                rep.check(ok, "/crossover/%s/year_counts_by_regime" % name, "exact",
+                          "differs from the per-regime counts of the recomputed crossovers")
+    if "observations" in f:
+        g = f["observations"]
+        ser = [_str(s) for s in g["series"][...]]
+        yrs, vals = g["year"][...], g["value"][...]
+        cnt, pit = g["count_le"][...], g["pit"][...]
+        bad = []
+        for o in range(len(ser)):
+            x = series[ser[o]][:, list(years).index(int(yrs[o]))]
+            k = int((x <= vals[o]).sum())
+            if k != int(cnt[o]) or abs(pit[o] - k / n) > PROB_TOL:
+                bad.append("%s %d: file %d (%g), expected %d" % (ser[o], yrs[o], cnt[o], pit[o], k))
+        rep.check(not bad, "/observations", "%d counts exact" % len(ser), "; ".join(bad[:3]))
+
+
 def run_checks(path, quiet=False, use_yaml=True):
     """Checks the results file at path; returns the list of failed checks."""
     import h5py
@@ -275,6 +315,7 @@ def run_checks(path, quiet=False, use_yaml=True):
         crossing = lambda lhs, rhs: (ref.crossover_year_index(series[lhs], series[rhs]),
                                      ref.crossings(params, y0, yh, lhs, rhs, policy)[1])
         check_all(rep, f, params, series, ref.SERIES, crossing, pcts, acc, years, n, TAU_TOL)
+        check_regimes_observations(rep, f, series, crossing, years, n)
     return rep.failures
 
 
@@ -301,6 +342,7 @@ def run_capacity_checks(rep, f, y0, yh, n, config, use_yaml):
     # crossing times are exact on the grid's log-linear interpolation: the
     # engine's and the reference's differ only by rounding
     check_all(rep, f, params, series, rc.SERIES, crossing, pcts, acc, years, n, 1e-9)
+    check_regimes_observations(rep, f, series, crossing, years, n)
     return rep.failures
 
 
