@@ -53,3 +53,26 @@ if "$exe" merge -o "$tmp/m.h5" "$tmp/p1.h5" "$tmp/p2.h5" 2> "$tmp/err"; then
 fi
 [ ! -e "$tmp/m.h5" ] || { echo "FAIL: a refused merge wrote its output" >&2; exit 1; }
 echo "refused as expected: $(head -c 300 "$tmp/err")"
+# With sobol sampling the regime is one more input of the sensitivity
+# analysis: its total index is clearly positive for power in 2035 (the
+# regimes differ in capex growth, which binds in some samples) and zero for
+# the compute crossover, which capex does not move (hardware time is shared in
+# the same proportions whatever its amount).
+"$mpiexec" -n 2 --oversubscribe "$exe" run "$job" --samples 32768 -q -o "$tmp/sens.h5" \
+  --set sampling.method=sobol --set 'correlations=[]' \
+  --set 'sensitivity={method: sobol, targets: [crossover.compute, power@2035]}'
+/usr/bin/python3 - "$tmp/sens.h5" <<'PY'
+import sys
+import h5py
+with h5py.File(sys.argv[1]) as f:
+    names = [p.decode() if isinstance(p, bytes) else p for p in f["sensitivity/parameter"][...]]
+    if "regime" not in names:
+        sys.exit("FAIL: regime is not among the sensitivity inputs: %s" % names)
+    j = names.index("regime")
+    tp = float(f["sensitivity/power@2035/total"][j])
+    tc = float(f["sensitivity/crossover.compute/total"][j])
+    print("regime's total index: power@2035 %.3f, crossover.compute %.3f" % (tp, tc))
+    if not (tp > 0.01 and abs(tc) < 1e-9):
+        sys.exit("FAIL: expected a positive total index for power@2035 and zero for "
+                 "crossover.compute")
+PY
