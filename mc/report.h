@@ -43,7 +43,28 @@ typedef struct rp_cross {
   uint64_t never_count;
   rp_num *cum, *in;    /* [ny]: P(crossover year <= y), P(crossover year = y) */
   uint64_t *cum_count; /* [ny] */
+  rp_num *cum_regime;  /* [nregime * ny]: P(crossover year <= y | regime), or NULL */
 } rp_cross;
+
+/* A regime (structural uncertainty): its weight and its share of the samples. */
+typedef struct rp_regime {
+  const char *name;
+  double weight;
+  uint64_t count;
+  rp_num share;
+} rp_regime;
+
+/* An observation and where it falls in the bands: pit = samples at or below
+ * its value / n; inside the central 50% band when 0.25 <= pit <= 0.75, the
+ * 90% band when 0.05 <= pit <= 0.95. */
+typedef struct rp_obs {
+  const char *series, *unit, *source;
+  int year;
+  double value;
+  uint64_t count;
+  rp_num pit;
+  int in50, in90;
+} rp_obs;
 
 typedef struct rp_series_year {
   int year, shown; /* shown: base year, every fifth year, horizon */
@@ -91,6 +112,10 @@ typedef struct rp_scenario {
   rp_num *cat_frac[MC_MAXCAT]; /* [ny] fraction of samples per year */
   int nsens;
   rp_sens *sens; /* [nsens] */
+  int nregime;
+  rp_regime regime[MC_MAXREGIME];
+  int nobs, obs_in50, obs_in90;
+  rp_obs obs[MC_MAXOBS];
 } rp_scenario;
 
 /* How the standard error of a difference against the reference is known. */

@@ -91,6 +91,22 @@ void rp_csv_one(const rp_scenario *s) {
     for (int y = 1; y < s->ny; y++)
       csv_row("constraint", s->cat_name[k], s->base_year + y, "fraction", s->cat_frac[k][y],
               U_PROB);
+  for (int r = 0; r < s->nregime; r++) {
+    csv_row("regime", s->regime[r].name, 0, "weight", (rp_num){s->regime[r].weight, NAN}, U_PROB);
+    csv_row("regime", s->regime[r].name, 0, "share", s->regime[r].share, U_PROB);
+    for (int c = 0; c < s->ncross; c++)
+      for (int y = 0; y < s->ny; y++) {
+        char q[MC_NAMELEN + 32];
+        snprintf(q, sizeof q, "cumulative.%s", s->cross[c].name);
+        csv_row("regime", s->regime[r].name, s->base_year + y, q,
+                s->cross[c].cum_regime[r * s->ny + y], U_PROB);
+      }
+  }
+  for (int o = 0; o < s->nobs; o++) {
+    const rp_obs *b = &s->obs[o];
+    csv_row("observation", b->series, b->year, "value", (rp_num){b->value, NAN}, b->unit);
+    csv_row("observation", b->series, b->year, "pit", b->pit, U_PROB);
+  }
   for (int t = 0; t < s->nsens; t++)
     for (int j = 0; j < s->sens[t].k; j++) {
       const rp_sens_par *p = &s->sens[t].par[j];
@@ -308,6 +324,49 @@ static void json_one_series(const rp_scenario *s) {
   printf("\n  }");
 }
 
+static void json_one_regimes(const rp_scenario *s) {
+  if (s->nregime) {
+    printf(",\n  \"regimes\": {");
+    for (int r = 0; r < s->nregime; r++) {
+      const rp_regime *g = &s->regime[r];
+      printf("%s\n    \"%s\": {\"weight\": %.17g, \"samples\": %llu, \"share\": ", r ? "," : "",
+             g->name, g->weight, (unsigned long long)g->count);
+      json_q(g->share);
+      printf(", \"crossovers\": {");
+      for (int c = 0; c < s->ncross; c++) {
+        printf("%s", c ? ", " : "");
+        json_key(s->cross[c].name);
+        printf("{\"cumulative\": [");
+        for (int y = 0; y < s->ny; y++) {
+          printf("%s{\"year\": %d, \"value\": ", y ? ", " : "", s->base_year + y);
+          json_q(s->cross[c].cum_regime[r * s->ny + y]);
+          printf("}");
+        }
+        printf("]}");
+      }
+      printf("}}");
+    }
+    printf("\n  }");
+  }
+  if (!s->nobs)
+    return;
+  printf(",\n  \"observations\": {\"inside_90\": %d, \"inside_50\": %d, \"items\": [", s->obs_in90,
+         s->obs_in50);
+  for (int o = 0; o < s->nobs; o++) {
+    const rp_obs *b = &s->obs[o];
+    printf("%s\n    {\"series\": \"%s\", \"year\": %d, \"value\": %.17g, \"units\": ",
+           o ? "," : "", b->series, b->year, b->value);
+    mc_put_json(stdout, b->unit);
+    printf(", \"count_le\": %llu, \"pit\": ", (unsigned long long)b->count);
+    json_q(b->pit);
+    printf(", \"inside_50\": %s, \"inside_90\": %s, \"source\": ", b->in50 ? "true" : "false",
+           b->in90 ? "true" : "false");
+    mc_put_json(stdout, b->source);
+    printf("}");
+  }
+  printf("\n  ]}");
+}
+
 static void json_one_rest(const rp_scenario *s) {
   if (s->ncat) {
     printf(",\n  \"constraints_recorded\": %s,\n  \"constraints\": {",
@@ -357,6 +416,7 @@ void rp_json_one(const rp_scenario *s) {
   json_run(s, "  ");
   json_one_cross(s);
   json_one_series(s);
+  json_one_regimes(s);
   json_one_rest(s);
   printf("\n}\n");
 }

@@ -51,8 +51,11 @@ static void table_head(table *t, const style *st, int ncol, const char *const *n
 static void table_row(const table *t, const char *const *cells) {
   if (t->st->md) {
     printf("|");
-    for (int i = 0; i < t->ncol; i++)
-      printf(" %s |", cells[i]);
+    for (int i = 0; i < t->ncol; i++) {
+      printf(" ");
+      mc_put_md(stdout, cells[i]);
+      printf(" |");
+    }
   } else {
     text_cells(t, cells);
     return;
@@ -179,6 +182,80 @@ static void one_header(const style *st, const rp_scenario *s) {
   }
 }
 
+/* P(crossed by year) in total and within each regime. */
+static void cross_by_regime(const style *st, const rp_scenario *s, const rp_cross *x) {
+  printf("\n%sP(crossed by year | regime), beside the total:\n", st->md ? "" : "  ");
+  const char *names[MAXCOL] = {"Year", "total"};
+  int width[MAXCOL] = {6, 10}, ncol = 2;
+  for (int r = 0; r < s->nregime && ncol < MAXCOL; r++, ncol++) {
+    names[ncol] = s->regime[r].name;
+    width[ncol] = (int)strlen(s->regime[r].name) > 10 ? (int)strlen(s->regime[r].name) : 10;
+  }
+  table t;
+  table_head(&t, st, ncol, names, width);
+  for (int y = 0; y < s->ny; y++) {
+    char buf[MAXCOL][32];
+    const char *cells[MAXCOL];
+    snprintf(buf[0], sizeof buf[0], "%d", s->base_year + y);
+    snprintf(buf[1], sizeof buf[1], "%.*f", s->dp, x->cum[y].v);
+    for (int r = 0; r + 2 < ncol; r++)
+      snprintf(buf[r + 2], sizeof buf[r + 2], "%.*f", s->dp, x->cum_regime[r * s->ny + y].v);
+    for (int k = 0; k < ncol; k++)
+      cells[k] = buf[k];
+    table_row(&t, cells);
+  }
+}
+
+/* Each regime's weight and its share of the samples. */
+static void one_regimes(const style *st, const rp_scenario *s) {
+  if (!s->nregime)
+    return;
+  heading(st, "Regimes: weight and share of the samples", NULL, NULL);
+  static const char *const names[] = {"Regime", "Weight", "Samples", "Share", "s.e."};
+  static const int width[] = {-16, 8, 12, 10, 10};
+  table t;
+  table_head(&t, st, 5, names, width);
+  for (int r = 0; r < s->nregime; r++) {
+    const rp_regime *g = &s->regime[r];
+    char w[32], k[32], sh[32], se[32];
+    snprintf(w, sizeof w, "%g", g->weight);
+    snprintf(k, sizeof k, "%llu", (unsigned long long)g->count);
+    snprintf(sh, sizeof sh, "%.*f", s->dp, g->share.v);
+    snprintf(se, sizeof se, "%.*f", s->dp, g->share.se);
+    const char *cells[] = {g->name, w, k, sh, se};
+    table_row(&t, cells);
+  }
+}
+
+/* The observations, where each falls in the bands, and a summary line. */
+static void one_observations(const style *st, const rp_scenario *s) {
+  if (!s->nobs)
+    return;
+  heading(st, "Observations: where the known values fall in the bands", NULL, NULL);
+  static const char *const names[] = {"Observation", "Value", "PIT", "50% band", "90% band",
+                                      "Source"};
+  static const int width[] = {-24, 10, 7, 8, 8, -1};
+  table t;
+  table_head(&t, st, 6, names, width);
+  for (int o = 0; o < s->nobs; o++) {
+    const rp_obs *b = &s->obs[o];
+    char what[96], v[32], pit[32], src[200];
+    snprintf(what, sizeof what, "%s %d", b->series, b->year);
+    fmt_num(b->value, v, sizeof v);
+    snprintf(pit, sizeof pit, "%.4f", b->pit.v);
+    char safe[200];
+    mc_esc_term(b->source, safe, sizeof safe);
+    snprintf(src, sizeof src, "%.*s%s", 120, safe, strlen(safe) > 120 ? "..." : "");
+    const char *cells[] = {what, v, pit, b->in50 ? "inside" : "outside",
+                           b->in90 ? "inside" : "outside", src};
+    table_row(&t, cells);
+  }
+  printf("%s%d of %d inside the 90%% band, %d of %d inside the 50%% band (PIT = the share of "
+         "samples at or below the value; inside the 50%% band when 0.25 <= PIT <= 0.75, the "
+         "90%% band when 0.05 <= PIT <= 0.95)\n",
+         st->md ? "\n" : "  ", s->obs_in90, s->nobs, s->obs_in50, s->nobs);
+}
+
 static void one_crossovers(const style *st, const rp_scenario *s) {
   int dp = s->dp;
   for (int c = 0; c < s->ncross; c++) {
@@ -206,6 +283,8 @@ static void one_crossovers(const style *st, const rp_scenario *s) {
       const char *cells[] = {c0, c1, c2, c3, c4};
       table_row(&t, cells);
     }
+    if (s->nregime)
+      cross_by_regime(st, s, x);
   }
 }
 
@@ -307,9 +386,11 @@ static void one_sensitivity(const style *st, const rp_scenario *s) {
 
 static void one(const style *st, const rp_scenario *s) {
   one_header(st, s);
+  one_regimes(st, s);
   one_crossovers(st, s);
   one_series(st, s);
   one_constraints(st, s);
+  one_observations(st, s);
   one_sensitivity(st, s);
   printf("\n%sProbabilities are exact counts over the %llu samples; s.e. = sqrt(p(1-p)/n).\n"
          "Bands are within relative accuracy %g of the exact sample percentiles; crossing\n"

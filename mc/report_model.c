@@ -136,6 +136,58 @@ static int build_constraints(rp_scenario *s, mc_err *e) {
   return MC_OK;
 }
 
+/* Regimes: each one's share of the samples, and each crossover's cumulative
+ * probability by year within it. */
+static int build_regimes(rp_scenario *s, mc_err *e) {
+  const mc_spec *sp = &s->job->spec;
+  const mc_stats *st = s->st;
+  int R = st->nregime, ny = s->ny;
+  s->nregime = R;
+  for (int r = 0; r < R; r++) {
+    rp_regime *g = &s->regime[r];
+    g->name = sp->regime_name[r];
+    g->weight = sp->regime_weight[r];
+    g->count = st->regime_counts[r];
+    g->share = prob(g->count, s->n);
+  }
+  for (int c = 0; R && c < s->ncross; c++) {
+    rp_cross *x = &s->cross[c];
+    x->cum_regime = malloc(sizeof *x->cum_regime * (size_t)R * (size_t)ny);
+    if (!x->cum_regime)
+      return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+    for (int r = 0; r < R; r++) {
+      uint64_t cum = 0, nr = st->regime_counts[r];
+      for (int y = 0; y < ny; y++) {
+        cum += st->regime_year_counts[((size_t)c * R + r) * ny + y];
+        x->cum_regime[r * ny + y] = nr ? prob(cum, nr) : (rp_num){NAN, NAN};
+      }
+    }
+  }
+  return MC_OK;
+}
+
+/* Observations: PIT and band membership. */
+static void build_observations(rp_scenario *s) {
+  const mc_spec *sp = &s->job->spec;
+  s->nobs = sp->nobs;
+  s->obs_in50 = s->obs_in90 = 0;
+  for (int o = 0; o < sp->nobs; o++) {
+    rp_obs *b = &s->obs[o];
+    const mc_observation *ob = &sp->obs[o];
+    b->series = sp->model->series[ob->series].name;
+    b->unit = sp->model->series[ob->series].unit;
+    b->source = ob->source;
+    b->year = sp->base_year + ob->year;
+    b->value = ob->value;
+    b->count = s->st->obs_counts[o];
+    b->pit = prob(b->count, s->n);
+    b->in50 = b->pit.v >= 0.25 && b->pit.v <= 0.75;
+    b->in90 = b->pit.v >= 0.05 && b->pit.v <= 0.95;
+    s->obs_in50 += b->in50;
+    s->obs_in90 += b->in90;
+  }
+}
+
 static int build_sensitivity(rp_scenario *s, mc_err *e) {
   const mc_stats *st = s->st;
   const mc_spec *sp = &s->job->spec;
@@ -206,6 +258,10 @@ int rp_scenario_build(rp_scenario *s, const char *path, const mc_job *job, const
   if (rc == MC_OK)
     rc = build_constraints(s, e);
   if (rc == MC_OK)
+    rc = build_regimes(s, e);
+  if (rc == MC_OK)
+    build_observations(s);
+  if (rc == MC_OK)
     rc = build_sensitivity(s, e);
   if (rc != MC_OK)
     rp_scenario_free(s);
@@ -217,6 +273,7 @@ void rp_scenario_free(rp_scenario *s) {
     free(s->cross[c].cum);
     free(s->cross[c].in);
     free(s->cross[c].cum_count);
+    free(s->cross[c].cum_regime);
   }
   for (int i = 0; i < s->nseries; i++)
     free(s->series[i].y);

@@ -19,3 +19,7 @@ set_tests_properties(report_plot report_formats report_python_xarray
 mc_unit_test(test_plot ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.c mc_cli)
 target_compile_definitions(test_plot PRIVATE MC_SOURCE_DIR="${MC_SOURCE_DIR}")
 set_tests_properties(test_plot PROPERTIES LABELS report)
+add_test(NAME report_regimes_observations
+         COMMAND bash ${MC_REPORT_DIR}/regimes.sh $<TARGET_FILE:crossover> ${MC_SOURCE_DIR})
+set_tests_properties(report_regimes_observations PROPERTIES ENVIRONMENT "${MC_TEST_ENV}"
+                     LABELS report)
