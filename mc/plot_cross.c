@@ -150,6 +150,23 @@ void plot_crossover_page(const plot_ctx *P, const plot_page *pg) {
     plot_occ_box(&o, Y0 + t50 - 0.1, Y0 + t50 + 0.1, 0, pn.y1);
   plot_legend L = {0};
   crossover_legend(s, c, t5, t50, t95, pnv, &L);
+  /* with regimes: P(crossover year <= y | regime), one curve per regime */
+  static double rcum[MC_MAXREGIME][PLOT_MAXY];
+  for (int r = 0; r < st->nregime; r++) {
+    uint64_t k = st->regime_counts[r], acc = 0;
+    for (int y = 0; y < ny; y++) {
+      acc += st->regime_year_counts[((size_t)c * st->nregime + r) * ny + y];
+      rcum[r][y] = k ? (double)acc / (double)k : NAN;
+    }
+    int rgb[3];
+    char lab[MC_NAMELEN + 64];
+    plot_category_rgb(r + 1, rgb);
+    plot_set_slot(r, rgb);
+    snprintf(lab, sizeof lab, "P(crossover year ≤ y | %s, weight %g)", s->regime_name[r],
+             s->regime_weight[r]);
+    plot_legend_add(&L, PL_LEGEND_LINE, 0, C_SLOT_LINE(r), 2 + r % 7, 1.6, lab);
+    plot_occ_band(&o, &pn, yr, rcum[r], rcum[r], ny);
+  }
   double lx = 0, ly = 0;
   int inside = plot_legend_spot(&L, &o, &lx, &ly);
   if (!inside)
@@ -167,6 +184,13 @@ void plot_crossover_page(const plot_ctx *P, const plot_page *pg) {
   plssym(0, 0.9);
   if (ny <= 40)
     plpoin(ny, yr, cum, 17);
+  for (int r = 0; r < st->nregime; r++) {
+    plcol0(C_SLOT_LINE(r));
+    plot_width(P, 1.6);
+    pllsty(2 + r % 7);
+    plline(ny, yr, rcum[r]);
+    pllsty(1);
+  }
   if (isfinite(t5))
     interval_bracket(P, Y0 + t5, isfinite(t95) ? Y0 + t95 : s->horizon_year + 0.5 * u,
                      !isfinite(t95), u, ybr);

@@ -354,8 +354,8 @@ static void json_one_regimes(const rp_scenario *s) {
          s->obs_in50);
   for (int o = 0; o < s->nobs; o++) {
     const rp_obs *b = &s->obs[o];
-    printf("%s\n    {\"series\": \"%s\", \"year\": %d, \"value\": %.17g, \"units\": ",
-           o ? "," : "", b->series, b->year, b->value);
+    printf("%s\n    {\"series\": \"%s\", \"year\": %d, \"value\": %.17g, \"units\": ", o ? "," : "",
+           b->series, b->year, b->value);
     mc_put_json(stdout, b->unit);
     printf(", \"count_le\": %llu, \"pit\": ", (unsigned long long)b->count);
     json_q(b->pit);

@@ -232,8 +232,8 @@ static void one_observations(const style *st, const rp_scenario *s) {
   if (!s->nobs)
     return;
   heading(st, "Observations: where the known values fall in the bands", NULL, NULL);
-  static const char *const names[] = {"Observation", "Value", "PIT", "50% band", "90% band",
-                                      "Source"};
+  static const char *const names[] = {"Observation", "Value",    "PIT",
+                                      "50% band",    "90% band", "Source"};
   static const int width[] = {-24, 10, 7, 8, 8, -1};
   table t;
   table_head(&t, st, 6, names, width);
@@ -246,8 +246,8 @@ static void one_observations(const style *st, const rp_scenario *s) {
     char safe[200];
     mc_esc_term(b->source, safe, sizeof safe);
     snprintf(src, sizeof src, "%.*s%s", 120, safe, strlen(safe) > 120 ? "..." : "");
-    const char *cells[] = {what, v, pit, b->in50 ? "inside" : "outside",
-                           b->in90 ? "inside" : "outside", src};
+    const char *cells[] = {
+        what, v, pit, b->in50 ? "inside" : "outside", b->in90 ? "inside" : "outside", src};
     table_row(&t, cells);
   }
   printf("%s%d of %d inside the 90%% band, %d of %d inside the 50%% band (PIT = the share of "
