@@ -37,7 +37,7 @@ PERCENTILES = np.array([1, 5, 10, 25, 50, 75, 90, 95, 99], dtype=np.float64)
 
 
 def draw(n, seed=2030, cap=False):
-    """Inputs per SOURCES.md: lognormal with the given median and 90% range."""
+    """Inputs per docs/sources.md: lognormal with the given median and 90% range."""
     rng = np.random.default_rng(seed)
 
     def ln(med, p5, p95):

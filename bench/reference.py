@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""An independent NumPy implementation of the projection model (MODEL.md).
+"""An independent NumPy implementation of the projection model (docs/model.md).
 
-Written from MODEL.md alone, vectorized over samples, everything in float64.
+Written from docs/model.md alone, vectorized over samples, everything in float64.
 It serves as the oracle of tests/check_stats.py and as the NumPy baseline of
 bench/numpy_baseline.py.
 
-Parameters are given as a dict from the keys of MODEL.md to arrays [n] (or
+Parameters are given as a dict from the keys of docs/model.md to arrays [n] (or
 scalars). Optional keys may be absent or NaN per sample, which selects the
-MODEL.md default: growth_longrun = growth, growth_halflife = inf (no slowdown),
+docs/model.md default: growth_longrun = growth, growth_halflife = inf (no slowdown),
 power_factor = 1, pue = 1, pue_trend = 1, and no power cap where
 power.capacity is absent.
 
@@ -29,7 +29,7 @@ import sys
 
 import numpy as np
 
-S_PER_YEAR = 31557600.0  # s/yr (Julian year), MODEL.md
+S_PER_YEAR = 31557600.0  # s/yr (Julian year), docs/model.md
 J_PER_TWH = 3.6e15
 POLICIES = ("proportional", "inference_first", "training_first")
 
@@ -97,7 +97,7 @@ def has_cap(params):
 
 
 def resolve(params):
-    """The 17 parameters as float64 arrays [n, 1] with MODEL.md's defaults filled
+    """The 17 parameters as float64 arrays [n, 1] with docs/model.md's defaults filled
     in (NaN or absent -> default). Raises KeyError for a missing required key."""
     n = _n_of(params)
     missing = [k for k in REQUIRED if k not in params]
@@ -141,7 +141,7 @@ def growth_coefficients(x0, g, g_inf, h):
 
 
 def growth(x0, g, g_inf, h, t):
-    """MODEL.md "Equations": X(t) with base x0, initial multiplier g, long-run
+    """docs/model.md "Equations": X(t) with base x0, initial multiplier g, long-run
     multiplier g_inf and half-life h (inf: no slowdown)."""
     a, b, c, k = growth_coefficients(x0, g, g_inf, h)
     lnx = a + b * t
@@ -155,7 +155,7 @@ _ENERGY_SERIES = ("training_energy", "inference_energy", "total_energy", "power"
 
 
 def evaluate(p, t, policy="proportional", cap=None, names=None):
-    """Served series (MODEL.md "Output series") at times t (years since the
+    """Served series (docs/model.md "Output series") at times t (years since the
     base year), for resolved parameters p (see resolve). t broadcasts against
     [n, 1]: a row [m] gives [n, m], a column [n, 1] one time per sample.
     names: the series wanted (default: all; power_shortfall only with a cap)."""
@@ -249,7 +249,7 @@ BISECTIONS = 8
 
 
 def crossings(params, base_year, horizon_year, lhs, rhs, policy=None, chunk=4096):
-    """MODEL.md "Crossovers" for the series pair (lhs, rhs).
+    """docs/model.md "Crossovers" for the series pair (lhs, rhs).
 
     Returns (year_index, tau): year_index [n] int64, the index of the first grid
     year with lhs >= rhs (-1: never); tau [n] float64, the crossing time in years
@@ -295,7 +295,7 @@ def crossings(params, base_year, horizon_year, lhs, rhs, policy=None, chunk=4096
 
 
 def order_k(p, n):
-    """MODEL.md "Statistics": k = max(1, ceil(p n / 100)), at most n (1-based)."""
+    """docs/model.md "Statistics": k = max(1, ceil(p n / 100)), at most n (1-based)."""
     k = np.ceil(np.asarray(p, dtype=np.float64) * float(n) / 100.0)
     return np.clip(k, 1, max(n, 1)).astype(np.int64)
 

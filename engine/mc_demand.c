@@ -53,11 +53,11 @@ void mc_demand_prepare(const double *const *in, int n, double *const *coef) {
   demand_prepare_impl(in, n, coef);
 }
 
-/* Unit conversions as multiplications (within an ulp of MODEL.md's divisions). */
+/* Unit conversions as multiplications (within an ulp of docs/model.md's divisions). */
 #define TWH_PER_J  (1.0 / MC_J_PER_TWH)
 #define GW_PER_JYR (1.0 / (MC_SECONDS_PER_YEAR * 1e9))
 
-/* Served values from demanded ones (MODEL.md "Power cap"). */
+/* Served values from demanded ones (docs/model.md "Power cap"). */
 static inline __attribute__((always_inline)) void serve(int has_cap, int policy, double T, double I,
                                                         double ET, double EI, double W, double *o) {
   double ETs = ET, EIs = EI, Ts = T, Is = I, shortfall = 0;

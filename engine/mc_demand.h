@@ -76,7 +76,7 @@ enum mc_coef_id {
  * filled in), coef[c][i] out. A half-life of +inf gives k = 0 (no slowdown). */
 void mc_demand_prepare(const double *const *in, int n, double *const *coef);
 
-/* All series of MODEL.md at real time t (years since the base year) for n
+/* All series of docs/model.md at real time t (years since the base year) for n
  * samples: out[s][i]. power_shortfall is 0 without a cap. */
 void mc_demand_eval(const mc_model *m, const double *const *in, const double *const *coef, int n,
                     double t, double *const *out);

@@ -5,9 +5,9 @@
     check_stats.py --self-test
 
 RESULTS.h5 must have been written by `crossover run` with `outputs: {samples:
-true}` (INTERFACE.md "The results file"). From the per-sample inputs in
+true}` (docs/results-format.md). From the per-sample inputs in
 /samples the series are recomputed with bench/reference.py (an independent
-NumPy implementation of MODEL.md), and every statistic of the file is checked
+NumPy implementation of docs/model.md), and every statistic of the file is checked
 against the exact, sorted, all-sample answer:
 
 - /series/<name>/percentiles: |v - x(k)| <= a |x(k)| with k = max(1, ceil(p n /
@@ -368,7 +368,7 @@ def check_all(rep, f, params, series, names, crossing, pcts, acc, years, n, tau_
     if "series" in f:
         for name in f["series"]:
             if name not in names:
-                rep.note("/series/%s: not a series of MODEL.md, not checked" % name)
+                rep.note("/series/%s: not a series of docs/model.md, not checked" % name)
 
     if "parameters" in f:
         for key in f["parameters"]:
@@ -455,7 +455,7 @@ def check_all(rep, f, params, series, names, crossing, pcts, acc, years, n, tau_
         hint = ""
         fin = np.isfinite(tq)
         if bad and fin.any() and np.all(tq[fin] < y0 / 2):
-            hint = " (these look like years since the base year; INTERFACE.md asks for " \
+            hint = " (these look like years since the base year; docs/results-format.md asks for " \
                    "fractional calendar years)"
         rep.check(not bad, pre + "/time_quantiles", "within 1/2048 yr",
                   "; ".join(bad[:3]) + hint)

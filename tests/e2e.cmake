@@ -1,4 +1,4 @@
-# End-to-end runs of real job files (STYLE.md "Tests", third layer).
+# End-to-end runs of real job files (the third layer of tests).
 set(MC_E2E ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
 foreach(job epoch-2030 power-stall capex-correction epoch-2030-regimes backtest-2020
             epoch-2030-demand power-capped

@@ -1,4 +1,4 @@
-/* The projection core against closed forms (MODEL.md "Equations",
+/* The projection core against closed forms (docs/model.md "Equations",
  * "Crossovers"). */
 #include <math.h>
 #include <setjmp.h>

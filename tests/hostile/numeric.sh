@@ -53,7 +53,7 @@ years = f["year"][...]
 t = (years - years[0]).astype(float)
 T0 = f["samples/training.compute"][...]
 gT = f["samples/training.growth"][...]
-# MODEL.md, training compute without a slowdown: ln T(t) = ln T0 + ln gT * t.
+# docs/model.md, training compute without a slowdown: ln T(t) = ln T0 + ln gT * t.
 # T is not finite where ln T exceeds ln(DBL_MAX) = 709.78; the engine's exp
 # (engine/mc_vmath.h) gives +inf already above 709, by design, so either
 # threshold may hold, but one must hold exactly. Nothing else overflows in
