@@ -14,7 +14,7 @@ typedef struct style {
 #define MAXCOL 64
 
 /* A table: text pads each column to its width; markdown draws pipes. The
- * first column is left-aligned, the others right-aligned in markdown. */
+ * columns of negative width are left-aligned in markdown, the others right-aligned. */
 typedef struct table {
   const style *st;
   int ncol;
@@ -41,7 +41,7 @@ static void table_head(table *t, const style *st, int ncol, const char *const *n
       printf(" %s |", names[i]);
     printf("\n|");
     for (int i = 0; i < ncol; i++)
-      printf("%s|", i ? "---:" : (width && width[0] < 0 ? "---" : "---:"));
+      printf("%s|", width && width[i] < 0 ? "---" : "---:");
     printf("\n");
   } else {
     text_cells(t, names);
@@ -234,7 +234,7 @@ static void one_observations(const style *st, const rp_scenario *s) {
   heading(st, "Observations: where the known values fall in the bands", NULL, NULL);
   static const char *const names[] = {"Observation", "Value",    "PIT",
                                       "50% band",    "90% band", "Source"};
-  static const int width[] = {-24, 10, 7, 8, 8, -1};
+  static const int width[] = {-24, 10, 7, -8, -8, -1};
   table t;
   table_head(&t, st, 6, names, width);
   for (int o = 0; o < s->nobs; o++) {
