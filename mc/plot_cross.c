@@ -37,6 +37,30 @@ static void interval_bracket(const plot_ctx *P, double a, double b, int open, do
 
 /* The bars P(crossover year = y) and the grey bar of no crossover by the
  * horizon, labelled under the axis; cum[] gets P(crossover year <= y). */
+/* 1 when the horizon year's label would touch the label `never` of the
+ * "no crossover" bar. */
+static int horizon_crowded(const plot_panel *pn, const mc_spec *s, double xnever,
+                           const char *never) {
+  double xmin, xmax, ymin, ymax, def, ht;
+  char a[32];
+  plgspa(&xmin, &xmax, &ymin, &ymax);
+  plschr(0, 1.0);
+  plgchr(&def, &ht);
+  snprintf(a, sizeof a, "%d", s->horizon_year);
+  double mm_per_year = (pn->vx1 - pn->vx0) * (xmax - xmin) / (pn->x1 - pn->x0);
+  return (xnever - s->horizon_year) * mm_per_year <
+         0.5 * (plot_text_mm(a) + plot_text_mm(never)) + 0.8 * ht;
+}
+
+/* The label of the "no crossover" bar: "> horizon", or "after" where that
+ * would touch the horizon year's label. */
+static void never_label(const plot_panel *pn, const mc_spec *s, double xnever, char *lab,
+                        size_t len) {
+  snprintf(lab, len, "> %d", s->horizon_year);
+  if (horizon_crowded(pn, s, xnever, lab))
+    snprintf(lab, len, "after");
+}
+
 static void year_bars(const plot_ctx *P, const plot_panel *pn, int c, double *yr, double *cum,
                       plot_occ *o, int draw) {
   const mc_spec *s = &P->job[0]->spec;
@@ -72,23 +96,9 @@ static void year_bars(const plot_ctx *P, const plot_panel *pn, int c, double *yr
   plline(2, sx, sy);
   pllsty(1);
   char lab[64];
-  snprintf(lab, sizeof lab, "> %d", s->horizon_year);
+  never_label(pn, s, xnever, lab, sizeof lab);
   plcol0(C_FG);
   plmtex("b", 1.5, (xnever - pn->x0) / (pn->x1 - pn->x0), 0.5, lab);
-}
-
-/* 1 when the horizon year's label would touch the "> horizon" label. */
-static int horizon_crowded(const plot_panel *pn, const mc_spec *s, double xnever) {
-  double xmin, xmax, ymin, ymax, def, ht;
-  char a[32], b[32];
-  plgspa(&xmin, &xmax, &ymin, &ymax);
-  plschr(0, 1.0);
-  plgchr(&def, &ht);
-  snprintf(a, sizeof a, "%d", s->horizon_year);
-  snprintf(b, sizeof b, "> %d", s->horizon_year);
-  double mm_per_year = (pn->vx1 - pn->vx0) * (xmax - xmin) / (pn->x1 - pn->x0);
-  return (xnever - s->horizon_year) * mm_per_year <
-         0.5 * (plot_text_mm(a) + plot_text_mm(b)) + 0.8 * ht;
 }
 
 static void crossover_legend(const mc_spec *s, int c, double t5, double t50, double t95, double pnv,
@@ -173,7 +183,9 @@ void plot_crossover_page(const plot_ctx *P, const plot_page *pg) {
     pn.vx1 = plot_legend_room(&L, pn.vx0, pn.vx1);
 
   plot_fit(&pn);
-  if (horizon_crowded(&pn, s, xnever))
+  char never[64];
+  never_label(&pn, s, xnever, never, sizeof never);
+  if (horizon_crowded(&pn, s, xnever, never))
     pn.xlabel_max = s->horizon_year - 0.5;
   plot_frame(P, &pn, "Probability");
   plot_titles(title, sub);
