@@ -68,6 +68,7 @@ enum {
   C_FG,
   C_GRID,
   C_LEGEND_BG,
+  C_LEGEND_EDGE,
   C_BAR,
   C_CUM,
   C_MEDIAN,

@@ -49,6 +49,7 @@ void plot_set_colors(void) {
   plscol0a(C_FG, 0, 0, 0, 1.0);
   plscol0a(C_GRID, 222, 222, 222, 1.0);
   plscol0a(C_LEGEND_BG, 255, 255, 255, 0.92);
+  plscol0a(C_LEGEND_EDGE, 175, 175, 175, 1.0);
   plscol0a(C_BAR, 86, 160, 220, 0.9);
   plscol0a(C_CUM, 0, 50, 120, 1.0);
   plscol0a(C_MEDIAN, 0, 0, 0, 1.0);
@@ -708,7 +709,12 @@ void plot_legend_draw(const plot_ctx *P, plot_legend *L, int inside, double x, d
   double bx[5] = {0, wmm, wmm, 0, 0}, by[5] = {-hmm, -hmm, 0, 0, -hmm};
   plcol0(C_LEGEND_BG);
   plfill(4, bx, by);
-  plcol0(C_GRID);
+  /* the frame just inside the viewport, which clips a line drawn on its edge */
+  const double in = 0.15;
+  double fx[5] = {in, wmm - in, wmm - in, in, in}, fy[5] = {-hmm + in, -hmm + in, -in, -in, -hmm + in};
+  memcpy(bx, fx, sizeof bx);
+  memcpy(by, fy, sizeof by);
+  plcol0(C_LEGEND_EDGE);
   plot_width(P, 0.8);
   plline(5, bx, by);
   plschr(0, LEG_TEXT);
