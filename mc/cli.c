@@ -74,10 +74,10 @@ int mc_cli_main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(cmd, cmds[i].name))
       return cmds[i].fn(argc - 1, argv + 1);
-  fprintf(
-      stderr,
-      "crossover: unknown command '%s'; expected one of run, merge, report, plot, check, sweep\n",
-      cmd);
+  fprintf(stderr, "crossover: unknown command '%s'; expected one of", cmd);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    fprintf(stderr, "%s %s", i ? "," : "", cmds[i].name);
+  fputc('\n', stderr);
   return 2;
 }
 
