@@ -31,6 +31,10 @@ static const char usage[] =
     "                 probabilities from A.h5 and their standard errors\n"
     "  plot OUT.h5 [-o FILE.png|.pdf|.svg] [--series NAME...]\n"
     "                 draw fan charts and the crossover-year distributions\n"
+    "  sweep JOB.yaml --vary KEY=V1,V2,... [--vary ...] -o DIR [--set KEY=VALUE]\n"
+    "               [--samples N] [--seed S] [--force] [--resume] [--quiet]\n"
+    "                 one run per combination of the values, all with the same seed;\n"
+    "                 writes DIR/<scenario>-<key>=<value>....h5\n"
     "  check JOB.yaml validate a job and print its resolved parameters; runs nothing\n"
     "\n"
     "Every command takes --help. Exit status: 0 success; 2 bad usage, job file or\n"
@@ -65,17 +69,15 @@ int mc_cli_main(int argc, char **argv) {
   static const struct {
     const char *name;
     int (*fn)(int, char **);
-  } cmds[] = {{"run", mc_cmd_run},
-              {"merge", mc_cmd_merge},
-              {"report", mc_cmd_report},
-              {"plot", mc_cmd_plot},
-              {"check", mc_cmd_check}};
+  } cmds[] = {{"run", mc_cmd_run},   {"merge", mc_cmd_merge}, {"report", mc_cmd_report},
+              {"plot", mc_cmd_plot}, {"check", mc_cmd_check}, {"sweep", mc_cmd_sweep}};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(cmd, cmds[i].name))
       return cmds[i].fn(argc - 1, argv + 1);
-  fprintf(stderr,
-          "crossover: unknown command '%s'; expected one of run, merge, report, plot, check\n",
-          cmd);
+  fprintf(stderr, "crossover: unknown command '%s'; expected one of", cmd);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    fprintf(stderr, "%s %s", i ? "," : "", cmds[i].name);
+  fputc('\n', stderr);
   return 2;
 }
 

@@ -18,6 +18,7 @@
 #include "mc_job.h"
 #include "outfile.h"
 #include "progress.h"
+#include "run.h"
 
 static const char run_usage[] =
     "usage: crossover run JOB.yaml [-o OUT.h5] [--set KEY=VALUE]... [--samples N] [--seed S]\n"
@@ -76,19 +77,9 @@ static void on_signal(int sig) {
   stop_flag = 1;
 }
 
-/* The command line. */
-#define MC_RUN_MAX_SETS 64
-typedef struct run_args {
-  const char *job, *out, *samples, *seed, *part;
-  const char *sets[MC_RUN_MAX_SETS]; /* --set KEY=VALUE, in order */
-  int nsets;
-  int resume, force, quiet;
-  double ckpt_interval, prog_interval;
-} run_args;
-
 /* Everything a run holds; rank 0 alone writes files. */
 typedef struct run_state {
-  run_args a;
+  mc_run_args a;
   MPI_Comm comm;
   int rank, size;
   mc_job job;
@@ -104,10 +95,17 @@ typedef struct run_state {
   ino_t ckpt_ino;
   uint64_t ckpt_samples; /* samples in the checkpoint on disk (0: none of this run) */
   double t0;
+  int done; /* keep_done: OUT already holds this job */
 } run_state;
 
+void mc_run_args_init(mc_run_args *a) {
+  memset(a, 0, sizeof *a);
+  a->ckpt_interval = 600;
+  a->prog_interval = 60;
+}
+
 /* Parses argv into a; 0 to run, 1 after --help, -1 for a usage error (why). */
-static int parse_args(int argc, char **argv, run_args *a, char *why, size_t len) {
+static int parse_args(int argc, char **argv, mc_run_args *a, char *why, size_t len) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"samples", required_argument, 0, 'n'},
                                        {"seed", required_argument, 0, 's'},
@@ -120,9 +118,7 @@ static int parse_args(int argc, char **argv, run_args *a, char *why, size_t len)
                                        {"help", no_argument, 0, 'h'},
                                        {"set", required_argument, 0, 'S'},
                                        {0, 0, 0, 0}};
-  memset(a, 0, sizeof *a);
-  a->ckpt_interval = 600;
-  a->prog_interval = 60;
+  mc_run_args_init(a);
   optind = 1;
   opterr = 0;
   for (int c; (c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1;) {
@@ -273,7 +269,15 @@ static int prepare_job(run_state *rs, mc_err *e) {
       return mc_err_set(e, MC_EINPUT, "--seed wants a non-negative integer, got '%s'", rs->a.seed);
     s->seed = v;
   }
-  if (rs->a.samples || rs->a.seed)
+  if (rs->a.scenario) {
+    if (strlen(rs->a.scenario) >= sizeof s->scenario)
+      return mc_err_set(e, MC_EINPUT,
+                        "the scenario name '%s' is longer than %zu characters; shorten the job's "
+                        "scenario: or the values",
+                        rs->a.scenario, sizeof s->scenario - 1);
+    snprintf(s->scenario, sizeof s->scenario, "%s", rs->a.scenario);
+  }
+  if (rs->a.samples || rs->a.seed || rs->a.scenario)
     MC_CHECK(mc_job_to_yaml(&rs->job, e));
   MC_CHECK(choose_part(rs, e));
 cleanup:
@@ -283,6 +287,33 @@ cleanup:
 static int file_exists(const char *p) {
   struct stat sb;
   return lstat(p, &sb) == 0;
+}
+
+/* Rank 0, for keep_done: sets rs->done when OUT exists and records this very
+ * job (the same resolved job, overrides included); MC_EINPUT when it holds
+ * another one. */
+static int keep_done(run_state *rs, mc_err *e) {
+  if (!file_exists(rs->out))
+    return MC_OK;
+  mc_job old;
+  mc_stats *st = NULL;
+  mc_h5_meta meta;
+  mc_err re = {0};
+  if (mc_h5_read(rs->out, &old, &st, &meta, &re) != MC_OK)
+    return mc_err_set(e, MC_EINPUT,
+                      "%s exists but cannot be read back (%s); remove it, or pass "
+                      "--force to run it again",
+                      rs->out, re.msg);
+  int same = mc_spec_digest(&old.spec) == mc_spec_digest(&rs->job.spec) && meta.part_n == 1;
+  mc_job_free(&old);
+  mc_stats_free(st);
+  if (!same)
+    return mc_err_set(e, MC_EINPUT,
+                      "%s exists and records another job (the job file or options changed since "
+                      "it was written); remove it, or pass --force to replace it",
+                      rs->out);
+  rs->done = 1;
+  return MC_OK;
 }
 
 /* Rank 0: names the outputs and checks, before any work, every name the run
@@ -304,6 +335,12 @@ static int plan_outputs(run_state *rs, mc_err *e) {
   snprintf(rs->ckpt, sizeof rs->ckpt, "%s.checkpoint", rs->out);
   if (rs->rank != 0)
     return MC_OK;
+  if (rs->a.keep_done && !rs->a.force) {
+    int rc = keep_done(rs, e);
+    if (rc != MC_OK || rs->done)
+      return rc;
+    rs->a.resume = file_exists(rs->ckpt);
+  }
   char tmp[64], ctmp[80];
   snprintf(tmp, sizeof tmp, ".tmp-%ld", (long)getpid());
   snprintf(ctmp, sizeof ctmp, ".checkpoint.tmp-%ld", (long)getpid());
@@ -573,37 +610,59 @@ static void catch_signals(void) {
   sigaction(SIGUSR1, &sa, NULL);
 }
 
-int mc_cmd_run(int argc, char **argv) {
-  run_state rs;
-  memset(&rs, 0, sizeof rs);
-  rs.res.fd = -1;
-  char why[256] = "";
-  int parsed = parse_args(argc, argv, &rs.a, why, sizeof why);
-  if (parsed == 1) {
-    fputs(run_usage, stdout);
-    return 0;
-  }
-  MPI_Init(&argc, &argv);
-  /* From here on a signal asks for a checkpoint; before the run starts it
-   * simply stops the run after setup (nothing is lost: nothing was done). */
-  catch_signals();
-  rs.comm = MPI_COMM_WORLD;
-  MPI_Comm_set_errhandler(rs.comm, MPI_ERRORS_RETURN);
-  MPI_Comm_rank(rs.comm, &rs.rank);
-  MPI_Comm_size(rs.comm, &rs.size);
-  rs.t0 = MPI_Wtime();
-  mc_err err = {0}, *e = &err;
-  int rc = MC_OK;
-  if (parsed < 0) {
-    if (rs.rank == 0)
-      fprintf(stderr, "crossover run: %s\n%s", why, run_usage);
-    MPI_Finalize();
-    return MC_EINPUT;
-  }
-  rc = prepare_job(&rs, e);
+/* Collective: the job loaded and every output name checked; rs->done and
+ * rs->a.resume (which keep_done may set on rank 0) agreed by all ranks. */
+static int plan(run_state *rs, mc_err *e) {
+  int rc = prepare_job(rs, e);
   if (rc == MC_OK)
-    rc = plan_outputs(&rs, e);
-  if ((rc = mc_engine_agree(rc, e, rs.comm)))
+    rc = plan_outputs(rs, e);
+  if ((rc = mc_engine_agree(rc, e, rs->comm)))
+    return rc;
+  int flags[2] = {rs->done, rs->a.resume};
+  MPI_Bcast(flags, 2, MPI_INT, 0, rs->comm);
+  rs->done = flags[0];
+  rs->a.resume = flags[1];
+  return MC_OK;
+}
+
+static void run_state_init(run_state *rs, const mc_run_args *a, MPI_Comm comm) {
+  memset(rs, 0, sizeof *rs);
+  rs->res.fd = -1;
+  rs->a = *a;
+  rs->comm = comm;
+  MPI_Comm_rank(comm, &rs->rank);
+  MPI_Comm_size(comm, &rs->size);
+  rs->t0 = MPI_Wtime();
+}
+
+static void run_state_free(run_state *rs) {
+  if (rs->samples) {
+    mc_err e2 = {0};
+    mc_h5_samples_close(rs->samples, &e2);
+  }
+  if (rs->rank == 0)
+    mc_outfile_discard(&rs->res);
+  mc_stats_free(rs->st);
+  mc_stats_free(rs->result);
+  if (rs->job_loaded)
+    mc_job_free(&rs->job);
+}
+
+int mc_run_plan(const mc_run_args *a, MPI_Comm comm, mc_err *e) {
+  run_state rs;
+  run_state_init(&rs, a, comm);
+  int rc = plan(&rs, e);
+  run_state_free(&rs);
+  return rc;
+}
+
+int mc_run_job(const mc_run_args *a, MPI_Comm comm, int *skipped, mc_err *e) {
+  run_state rs;
+  run_state_init(&rs, a, comm);
+  int rc = plan(&rs, e);
+  if (skipped)
+    *skipped = rc == MC_OK && rs.done;
+  if (rc != MC_OK || rs.done)
     goto cleanup;
   rc = mc_stats_alloc(&rs.job.spec, &rs.st, e);
   if ((rc = mc_engine_agree(rc, e, rs.comm)))
@@ -618,18 +677,40 @@ int mc_cmd_run(int argc, char **argv) {
     say_done(&rs);
 
 cleanup:
-  if (rs.samples) {
-    mc_err e2 = {0};
-    mc_h5_samples_close(rs.samples, &e2);
+  run_state_free(&rs);
+  return rc;
+}
+
+void mc_run_catch_signals(void) { catch_signals(); }
+
+int mc_run_stop_requested(void) { return stop_flag != 0; }
+
+int mc_cmd_run(int argc, char **argv) {
+  mc_run_args a;
+  char why[256] = "";
+  int parsed = parse_args(argc, argv, &a, why, sizeof why);
+  if (parsed == 1) {
+    fputs(run_usage, stdout);
+    return 0;
   }
-  if (rs.rank == 0)
-    mc_outfile_discard(&rs.res);
-  if (rc != MC_OK && rs.rank == 0)
-    fprintf(stderr, "crossover: %s\n", e->msg);
-  mc_stats_free(rs.st);
-  mc_stats_free(rs.result);
-  if (rs.job_loaded)
-    mc_job_free(&rs.job);
+  MPI_Init(&argc, &argv);
+  /* From here on a signal asks for a checkpoint; before the run starts it
+   * simply stops the run after setup (nothing is lost: nothing was done). */
+  catch_signals();
+  MPI_Comm comm = MPI_COMM_WORLD;
+  MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  if (parsed < 0) {
+    if (rank == 0)
+      fprintf(stderr, "crossover run: %s\n%s", why, run_usage);
+    MPI_Finalize();
+    return MC_EINPUT;
+  }
+  mc_err err = {0};
+  int rc = mc_run_job(&a, comm, NULL, &err);
+  if (rc != MC_OK && rank == 0)
+    fprintf(stderr, "crossover: %s\n", err.msg);
   MPI_Finalize();
   return rc;
 }
