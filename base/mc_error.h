@@ -1,9 +1,9 @@
-/* One error path for the whole program (STYLE.md "Errors").
+/* The error path shared by every layer (base <- distributions <- engine <- io <- mc).
  *
- * Functions return an int status: MC_OK, or one of the exit statuses of
- * INTERFACE.md. A failing function writes a message a user can act on into an
- * mc_err supplied by its caller and returns the status; callers pass it up
- * unchanged with MC_CHECK. */
+ * Functions return an int status: MC_OK, or one of the program's exit statuses
+ * below. A failing function writes a message a user can act on into an mc_err
+ * supplied by its caller and returns the status; callers pass it up unchanged
+ * with MC_CHECK. */
 #ifndef MC_ERROR_H
 #define MC_ERROR_H
 
