@@ -137,13 +137,17 @@ int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm) {
   if (who == INT32_MAX)
     return MC_OK;
   MPI_Bcast(&status, 1, MPI_INT, who, comm);
-  char msg[sizeof e->msg];
-  if (rank == who)
+  char msg[sizeof e->msg], where[sizeof e->where];
+  if (rank == who) {
     memcpy(msg, e->msg, sizeof msg);
+    memcpy(where, e->where, sizeof where);
+  }
   MPI_Bcast(msg, sizeof msg, MPI_CHAR, who, comm);
+  MPI_Bcast(where, sizeof where, MPI_CHAR, who, comm);
   if (rank != who) {
     mc_err_clear(e);
     mc_err_set(e, status, "rank %d: %s", who, msg);
+    memcpy(e->where, where, sizeof where);
   }
   return status;
 }

@@ -215,7 +215,7 @@ int mc_cmd_merge(int argc, char **argv) {
           (unsigned long long)acc->samples, nmiss ? "; missing " : "", nmiss ? missing : "");
 cleanup:
   if (rc != MC_OK)
-    fprintf(stderr, "crossover merge: %s\n", e->msg);
+    fprintf(stderr, "crossover merge: %s%s\n", e->msg, e->where);
   if (have)
     mc_job_free(&job);
   mc_stats_free(acc);

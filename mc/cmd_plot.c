@@ -411,7 +411,7 @@ int mc_cmd_plot(int argc, char **argv) {
   }
 cleanup:
   if (rc != MC_OK)
-    fprintf(stderr, "crossover plot: %s\n", err.msg);
+    fprintf(stderr, "crossover plot: %s%s\n", err.msg, err.where);
   for (int f = 0; f < nread; f++) {
     mc_stats_free(st[f]);
     mc_job_free(&jobs[f]);

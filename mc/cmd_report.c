@@ -235,7 +235,7 @@ cleanup:
   if (rc != MC_OK) {
     fprintf(stderr, "crossover report: ");
     mc_put_term(stderr, e->msg);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "%s\n", e->where);
   }
   for (int i = 0; f && i < n; i++) {
     if (f[i].have_model)

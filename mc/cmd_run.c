@@ -625,7 +625,7 @@ cleanup:
   if (rs.rank == 0)
     mc_outfile_discard(&rs.res);
   if (rc != MC_OK && rs.rank == 0)
-    fprintf(stderr, "crossover: %s\n", e->msg);
+    fprintf(stderr, "crossover: %s%s\n", e->msg, e->where);
   mc_stats_free(rs.st);
   mc_stats_free(rs.result);
   if (rs.job_loaded)
