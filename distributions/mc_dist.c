@@ -832,8 +832,8 @@ int mc_dist_make(const char *type, const mc_dist_args *a, mc_dist *d, int *bad_k
   const mc_dist_type *t = mc_dist_type_find(type);
   if (!t) {
     mc_dist_type_list(buf, sizeof buf);
-    return mc_err_set(e, MC_EINPUT, "unknown distribution '%s'; expected one of: %s",
-                      type ? type : "(none)", buf);
+    MC_RAISE(e, MC_EINPUT, "unknown distribution '%s'; expected one of: %s", type ? type : "(none)",
+             buf);
   }
   if (a->n < 0 || a->n > MC_DIST_MAXKEYS)
     return BAD(-1, "%s: %d keys, at most %d are supported", t->name, a->n, MC_DIST_MAXKEYS);
@@ -876,7 +876,7 @@ void mc_dist_constant(double v, mc_dist *d) {
 
 int mc_dist_from_range(double a, double b, mc_dist *d, mc_err *e) {
   if (!isfinite(a) || !isfinite(b) || !(a < b))
-    return mc_err_set(e, MC_EINPUT, "range '%g to %g': expected finite numbers A < B", a, b);
+    MC_RAISE(e, MC_EINPUT, "range '%g to %g': expected finite numbers A < B", a, b);
   mc_dist tmp;
   if (a > 0) {
     init_untruncated(&tmp, TYPE(T_LOGNORMAL));
@@ -885,7 +885,7 @@ int mc_dist_from_range(double a, double b, mc_dist *d, mc_err *e) {
     init_untruncated(&tmp, TYPE(T_NORMAL));
     fit_percentiles(5, a, 95, b, &tmp.p[0], &tmp.p[1]);
     if (!isfinite(fabs(tmp.p[0]) + 40 * tmp.p[1]))
-      return mc_err_set(e, MC_EINPUT, "range '%g to %g' overflows double precision", a, b);
+      MC_RAISE(e, MC_EINPUT, "range '%g to %g' overflows double precision", a, b);
   }
   *d = tmp;
   return MC_OK;
