@@ -41,47 +41,44 @@ cleanup:
   return rc;
 }
 
-static void place_of(char *buf, size_t n, int line) {
-  snprintf(buf, n, " (at tests/test_error.c:%d)", line);
+/* e names this file at line as its place. */
+static void assert_at(const mc_err *e, int line) {
+  char want[160];
+  snprintf(want, sizeof want, " (at tests/test_error.c:%d)", line);
+  assert_string_equal(e->where, want);
 }
 
 static void test_raise_records_place(void **state) {
   mc_err e = {0};
-  char want[160];
   assert_int_equal(raises(&e), MC_EINPUT);
   assert_int_equal(e.status, MC_EINPUT);
   assert_string_equal(e.msg, "bad value 7");
-  place_of(want, sizeof want, raise_line);
-  assert_string_equal(e.where, want);
+  assert_at(&e, raise_line);
 }
 
 static void test_fail_records_place_and_cleans_up(void **state) {
   mc_err e = {0};
   int cleaned = 0;
-  char want[160];
   assert_int_equal(fails_to_cleanup(&e, &cleaned), MC_EFAIL);
   assert_int_equal(cleaned, 1);
   assert_string_equal(e.msg, "out of memory");
-  place_of(want, sizeof want, fail_line);
-  assert_string_equal(e.where, want);
+  assert_at(&e, fail_line);
 }
 
 static void test_check_passes_up_the_first_place(void **state) {
   mc_err e = {0};
   int cleaned = 0;
-  char want[160];
   assert_int_equal(passes_up(&e, &cleaned), MC_EINPUT);
   assert_int_equal(cleaned, 1);
-  place_of(want, sizeof want, raise_line);
-  assert_string_equal(e.where, want);
+  assert_at(&e, raise_line);
   /* a later error neither replaces the message nor the place */
   assert_int_equal(mc_err_set(&e, MC_EFAIL, "later"), MC_EFAIL);
   assert_string_equal(e.msg, "bad value 7");
-  assert_string_equal(e.where, want);
+  assert_at(&e, raise_line);
   /* context added on the way up keeps the place */
   assert_int_equal(mc_err_prefix(&e, "job %s", "a.yaml"), MC_EINPUT);
   assert_string_equal(e.msg, "job a.yaml: bad value 7");
-  assert_string_equal(e.where, want);
+  assert_at(&e, raise_line);
 }
 
 static void test_no_place_without_file(void **state) {
