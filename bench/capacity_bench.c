@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "capacity_central.h"
 #include "mc_capacity.h"
 #include "mc_engine.h" /* MC_BLOCK */
 
@@ -26,45 +27,6 @@ static int cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
-
-static const double central[MC_CAP_NPARAM] = {
-    [MC_CP_CAPEX_BASE] = 5e11,
-    [MC_CP_CAPEX_GROWTH] = 1.5,
-    [MC_CP_CAPEX_GROWTH_LONGRUN] = 1.1,
-    [MC_CP_CAPEX_GROWTH_HALFLIFE] = 5,
-    [MC_CP_CAPEX_MAX_GDP_SHARE] = 0.015,
-    [MC_CP_ECONOMY_GDP] = 1.17e14,
-    [MC_CP_ECONOMY_GDP_GROWTH] = 1.05,
-    [MC_CP_ECONOMY_ELECTRICITY] = 29000,
-    [MC_CP_ECONOMY_ELECTRICITY_GROWTH] = 1.03,
-    [MC_CP_HARDWARE_STOCK] = 1.1e22,
-    [MC_CP_HARDWARE_STOCK_EFFICIENCY] = 7e11,
-    [MC_CP_HARDWARE_EFFICIENCY] = 1.2e12,
-    [MC_CP_HARDWARE_EFFICIENCY_GROWTH] = 1.3,
-    [MC_CP_HARDWARE_PRICE_PERFORMANCE] = 2e10,
-    [MC_CP_HARDWARE_PRICE_PERFORMANCE_GROWTH] = 1.35,
-    [MC_CP_HARDWARE_LIFETIME] = 5,
-    [MC_CP_SUPPLY_CHIPS] = 1.3e22,
-    [MC_CP_SUPPLY_CHIPS_GROWTH] = 1.7,
-    [MC_CP_SUPPLY_CHIPS_GROWTH_LONGRUN] = 1.2,
-    [MC_CP_SUPPLY_CHIPS_GROWTH_HALFLIFE] = 4,
-    [MC_CP_POWER_ADDITIONS] = 25,
-    [MC_CP_POWER_ADDITIONS_GROWTH] = 1.2,
-    [MC_CP_POWER_ADDITIONS_MAX] = 100,
-    [MC_CP_DATACENTER_PUE] = 1.2,
-    [MC_CP_DATACENTER_PUE_TREND] = 0.98,
-    [MC_CP_INFERENCE_SHARE] = 0.5,
-    [MC_CP_INFERENCE_SHARE_MAX] = 0.8,
-    [MC_CP_INFERENCE_SHARE_RATE] = 0.5,
-    [MC_CP_TRAINING_UTILIZATION] = 0.4,
-    [MC_CP_INFERENCE_UTILIZATION] = 0.12,
-    [MC_CP_INFERENCE_UTILIZATION_GROWTH] = 1.05,
-    [MC_CP_HARDWARE_POWER_FACTOR] = 0.7,
-    [MC_CP_TRAINING_POWER_FACTOR] = 0.8,
-    [MC_CP_INFERENCE_POWER_FACTOR] = 0.6,
-    [MC_CP_ENERGY_PRICE] = 70,
-    [MC_CP_ENERGY_PRICE_TREND] = 1,
-};
 
 int main(int argc, char **argv) {
   int horizon = argc > 1 ? atoi(argv[1]) : 2040;
@@ -87,7 +49,7 @@ int main(int argc, char **argv) {
     const mc_param_info *q = &mc_cap_param_table[p];
     for (int i = 0; i < N; i++) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      double v = central[p] * (0.8 + 0.4 * (double)(x >> 11) * 0x1p-53);
+      double v = capacity_central[p] * (0.8 + 0.4 * (double)(x >> 11) * 0x1p-53);
       v = v > q->hi ? q->hi : v;
       par[p][i] = v < q->lo ? q->lo : v;
     }

@@ -75,14 +75,14 @@ static int perfect_groups(int dim, const double *rho_s, const char *const *names
         continue;
       double want = k == src[i] ? sign[i] : sign[i] * rho_s[src[i] * dim + k];
       if (rho_s[i * dim + k] != want)
-        return mc_err_set(e, MC_EINPUT,
-                          "%s and %s have rank correlation %g, so they move together, but "
-                          "their correlations with %s differ (%g and %g); expected %s "
-                          "correlations of %s and %s with every other parameter",
-                          name_of(names, src[i], na, sizeof na), name_of(names, i, nb, sizeof nb),
-                          sign[i], name_of(names, k, nk, sizeof nk), rho_s[src[i] * dim + k],
-                          rho_s[i * dim + k], sign[i] > 0 ? "equal" : "opposite",
-                          name_of(names, src[i], na, sizeof na), name_of(names, i, nb, sizeof nb));
+        MC_RAISE(e, MC_EINPUT,
+                 "%s and %s have rank correlation %g, so they move together, but "
+                 "their correlations with %s differ (%g and %g); expected %s "
+                 "correlations of %s and %s with every other parameter",
+                 name_of(names, src[i], na, sizeof na), name_of(names, i, nb, sizeof nb), sign[i],
+                 name_of(names, k, nk, sizeof nk), rho_s[src[i] * dim + k], rho_s[i * dim + k],
+                 sign[i] > 0 ? "equal" : "opposite", name_of(names, src[i], na, sizeof na),
+                 name_of(names, i, nb, sizeof nb));
     }
   return MC_OK;
 }
@@ -93,22 +93,20 @@ int mc_copula_init(int dim, const double *rho_s, const char *const *names, mc_co
                    mc_err *e) {
   char na[32], nb[32];
   if (dim < 1 || dim > MC_COPULA_MAXDIM)
-    return mc_err_set(e, MC_EINPUT, "%d correlated parameters; expected 1 to %d", dim,
-                      MC_COPULA_MAXDIM);
+    MC_RAISE(e, MC_EINPUT, "%d correlated parameters; expected 1 to %d", dim, MC_COPULA_MAXDIM);
   for (int i = 0; i < dim; i++) {
     if (rho_s[i * dim + i] != 1.0)
-      return mc_err_set(e, MC_EINPUT, "correlation of %s with itself is %g; expected 1",
-                        name_of(names, i, na, sizeof na), rho_s[i * dim + i]);
+      MC_RAISE(e, MC_EINPUT, "correlation of %s with itself is %g; expected 1",
+               name_of(names, i, na, sizeof na), rho_s[i * dim + i]);
     for (int j = 0; j < i; j++) {
       double r = rho_s[i * dim + j];
       if (!(r >= -1 && r <= 1))
-        return mc_err_set(e, MC_EINPUT,
-                          "correlation between %s and %s is %g; expected a number in [-1, 1]",
-                          name_of(names, j, na, sizeof na), name_of(names, i, nb, sizeof nb), r);
+        MC_RAISE(e, MC_EINPUT, "correlation between %s and %s is %g; expected a number in [-1, 1]",
+                 name_of(names, j, na, sizeof na), name_of(names, i, nb, sizeof nb), r);
       if (r != rho_s[j * dim + i])
-        return mc_err_set(e, MC_EINPUT, "correlation between %s and %s is given as %g and %g",
-                          name_of(names, j, na, sizeof na), name_of(names, i, nb, sizeof nb), r,
-                          rho_s[j * dim + i]);
+        MC_RAISE(e, MC_EINPUT, "correlation between %s and %s is given as %g and %g",
+                 name_of(names, j, na, sizeof na), name_of(names, i, nb, sizeof nb), r,
+                 rho_s[j * dim + i]);
     }
   }
 

@@ -26,6 +26,7 @@
 #define _DEFAULT_SOURCE /* lgamma_r */
 #endif
 #include "mc_dist.h"
+#include "mc_dist_inv.h"
 
 #include <float.h>
 #include <math.h>
@@ -63,139 +64,6 @@ static inline double clamp(double x, double lo, double hi) {
 
 /* Positive results stay positive and finite: a lower end 0 is never attained. */
 static inline double clamp_pos(double x) { return clamp(x, DBL_TRUE_MIN, DBL_MAX); }
-
-/* ---- Inversion of the gamma and beta CDFs ------------------------------- */
-
-/* Root of an increasing f on (ylo, yhi), starting at y: Halley steps (Press et
- * al., Numerical Recipes, 3rd ed., section 9.4), replaced by bisection whenever a
- * step would leave the bracket, which the signs of f shrink as it goes. fn
- * returns f(y) and sets *d1 = f'(y) and *r = f''(y) / f'(y). */
-typedef double (*root_fn)(double y, const double *prm, double *d1, double *r);
-
-static double solve_increasing(root_fn fn, const double *prm, double y, double ylo, double yhi) {
-  if (!(y > ylo && y < yhi))
-    y = 0.5 * (ylo + yhi);
-  for (int it = 0; it < 200; it++) {
-    double d1, r, f = fn(y, prm, &d1, &r);
-    if (f == 0)
-      return y;
-    double newton = f / d1, den = 1 - 0.5 * newton * r;
-    double step = den > 0.5 && den < 2 ? newton / den : newton;
-    if (fabs(step) <= 2 * DBL_EPSILON * fmax(1.0, fabs(y)))
-      return y - step;
-    if (f < 0)
-      ylo = y;
-    else
-      yhi = y;
-    double yn = y - step;
-    if (!(yn > ylo && yn < yhi))
-      yn = 0.5 * (ylo + yhi);
-    if (yn == y)
-      return y;
-    y = yn;
-  }
-  return y;
-}
-
-/* Standard gamma (scale 1) in y = ln x, on a log scale so that the iteration
- * converges in the tails too. prm = {shape, ln target, ln Gamma(shape), upper}:
- * f = ln P(x) - ln target, or ln target - ln Q(x) when upper. With D = x pdf(x),
- * dP/dy = D and d ln D / dy = shape - x. */
-static double gamma_fn(double y, const double *prm, double *d1, double *r) {
-  double a = prm[0], x = exp(y), dens = exp(a * y - x - prm[2]);
-  if (prm[3] != 0) {
-    double q = gsl_cdf_gamma_Q(x, a, 1.0);
-    *d1 = dens / q;
-    *r = a - x + *d1;
-    return prm[1] - log(q);
-  }
-  double p = gsl_cdf_gamma_P(x, a, 1.0);
-  *d1 = dens / p;
-  *r = a - x - *d1;
-  return log(p) - prm[1];
-}
-
-/* x with P(x) = pr (upper = 0) or Q(x) = pr (upper = 1), pr <= 1/2, for the
- * standard gamma of shape a. Start: Wilson and Hilferty (1931) for a >= 1, else
- * P(x) ~ x^a / Gamma(a + 1) near 0, or Q(x) ~ x^(a-1) e^-x / Gamma(a) far out. */
-static double gamma_inv(double a, double pr, int upper) {
-  int sg;
-  double lg = lgamma_r(a, &sg), x0 = -1;
-  if (a >= 1) {
-    double z = upper ? gsl_cdf_ugaussian_Qinv(pr) : gsl_cdf_ugaussian_Pinv(pr);
-    double t = 1 - 1 / (9 * a) + z / (3 * sqrt(a));
-    if (t > 0)
-      x0 = a * t * t * t;
-  }
-  if (!(x0 > 0)) {
-    if (!upper || pr > 0.05) {
-      double pl = upper ? 1 - pr : pr;
-      x0 = exp((log(pl) + lgamma_r(a + 1, &sg)) / a);
-    } else {
-      x0 = fmax(1.0, -log(pr) - lg);
-    }
-  }
-  double prm[4] = {a, log(pr), lg, upper};
-  double y = solve_increasing(gamma_fn, prm, log(x0), log(DBL_TRUE_MIN) - 1, log(DBL_MAX));
-  return exp(y);
-}
-
-/* log(1 + e^y) without overflow. */
-static inline double softplus(double y) { return y > 0 ? y + log1p(exp(-y)) : log1p(exp(y)); }
-
-/* x = 1 / (1 + e^-y), as 1 - e^-y / (1 + e^-y) for y > 0 so that every double
- * below 1 can come out. */
-static inline double logistic(double y) {
-  double t = exp(-fabs(y)), s = t / (1 + t);
-  return y >= 0 ? 1 - s : s;
-}
-
-/* Beta in y = logit x, on a log scale. prm = {a, b, ln target, ln B(a, b), upper}:
- * f = ln I_x(a, b) - ln target, or ln target - ln (1 - I_x(a, b)) when upper.
- * With D = x (1 - x) pdf(x), dI/dy = D and d ln D / dy = a - (a + b) x. */
-static double beta_fn(double y, const double *prm, double *d1, double *r) {
-  double a = prm[0], b = prm[1], x = logistic(y);
-  double dens = exp(-a * softplus(-y) - b * softplus(y) - prm[3]);
-  if (prm[4] != 0) {
-    double q = gsl_cdf_beta_Q(x, a, b);
-    *d1 = dens / q;
-    *r = a - (a + b) * x + *d1;
-    return prm[2] - log(q);
-  }
-  double p = gsl_cdf_beta_P(x, a, b);
-  *d1 = dens / p;
-  *r = a - (a + b) * x - *d1;
-  return log(p) - prm[2];
-}
-
-/* Starting point for x with I_x(a, b) = p, p <= 1/2: Abramowitz and Stegun
- * 26.5.22 for a, b > 1, else I_x ~ x^a / (a B(a, b)) near 0. */
-static double beta_guess(double a, double b, double p, double lnb) {
-  double x0 = -1;
-  if (a > 1 && b > 1) {
-    double yp = -gsl_cdf_ugaussian_Pinv(p); /* upper-tail normal quantile of 1 - p */
-    double lam = (yp * yp - 3) / 6, h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1));
-    double w = yp * sqrt(h + lam) / h -
-               (1 / (2 * b - 1) - 1 / (2 * a - 1)) * (lam + 5.0 / 6 - 2 / (3 * h));
-    x0 = a / (a + b * exp(2 * w));
-  }
-  if (!(x0 > 0 && x0 < 1))
-    x0 = fmin(exp((log(p) + log(a) + lnb) / a), 0.5);
-  return x0;
-}
-
-/* Beta(a, b) quantile. The upper half solves 1 - I_x = 1 - u directly (so that
- * values near 0 keep their precision) from the start point of 1 - X ~ Beta(b, a). */
-static double beta_inv(double a, double b, double u) {
-  int sg, upper = u > 0.5;
-  double lnb = lgamma_r(a, &sg) + lgamma_r(b, &sg) - lgamma_r(a + b, &sg);
-  double pr = upper ? 1 - u : u;
-  double x0 = upper ? beta_guess(b, a, pr, lnb) : beta_guess(a, b, pr, lnb);
-  double y0 = log(x0) - log1p(-x0);
-  double prm[5] = {a, b, log(pr), lnb, upper};
-  double ylim = log(DBL_TRUE_MIN) - 1;
-  return logistic(solve_increasing(beta_fn, prm, upper ? -y0 : y0, ylim, -ylim));
-}
 
 /* ---- The types ---------------------------------------------------------- */
 
@@ -294,7 +162,7 @@ static void pert_shape(const mc_dist *d, double *alpha, double *beta) {
 static double pert_q(const mc_dist *d, double u) {
   double al, be;
   pert_shape(d, &al, &be);
-  return clamp(d->p[0] + (d->p[2] - d->p[0]) * beta_inv(al, be, u), d->p[0], d->p[2]);
+  return clamp(d->p[0] + (d->p[2] - d->p[0]) * mc_dist_beta_inv(al, be, u), d->p[0], d->p[2]);
 }
 static double pert_cdf(const mc_dist *d, double x) {
   double al, be;
@@ -303,7 +171,8 @@ static double pert_cdf(const mc_dist *d, double x) {
 }
 
 static double beta_q(const mc_dist *d, double u) {
-  return clamp(d->p[2] + (d->p[3] - d->p[2]) * beta_inv(d->p[0], d->p[1], u), d->p[2], d->p[3]);
+  return clamp(d->p[2] + (d->p[3] - d->p[2]) * mc_dist_beta_inv(d->p[0], d->p[1], u), d->p[2],
+               d->p[3]);
 }
 static double beta_cdf(const mc_dist *d, double x) {
   return gsl_cdf_beta_P((x - d->p[2]) / (d->p[3] - d->p[2]), d->p[0], d->p[1]);
@@ -314,7 +183,7 @@ static void beta_support(const mc_dist *d, double *lo, double *hi) {
 }
 
 static double gamma_q(const mc_dist *d, double u) {
-  double x = u <= 0.5 ? gamma_inv(d->p[0], u, 0) : gamma_inv(d->p[0], 1 - u, 1);
+  double x = u <= 0.5 ? mc_dist_gamma_inv(d->p[0], u, 0) : mc_dist_gamma_inv(d->p[0], 1 - u, 1);
   return clamp_pos(d->p[1] * x);
 }
 static double gamma_cdf(const mc_dist *d, double x) {
@@ -324,7 +193,7 @@ static double gamma_sf(const mc_dist *d, double x) {
   return x <= 0 ? 1.0 : gsl_cdf_gamma_Q(x, d->p[0], d->p[1]);
 }
 static double gamma_isf(const mc_dist *d, double q) {
-  double x = q <= 0.5 ? gamma_inv(d->p[0], q, 1) : gamma_inv(d->p[0], 1 - q, 0);
+  double x = q <= 0.5 ? mc_dist_gamma_inv(d->p[0], q, 1) : mc_dist_gamma_inv(d->p[0], 1 - q, 0);
   return clamp_pos(d->p[1] * x);
 }
 
@@ -832,8 +701,8 @@ int mc_dist_make(const char *type, const mc_dist_args *a, mc_dist *d, int *bad_k
   const mc_dist_type *t = mc_dist_type_find(type);
   if (!t) {
     mc_dist_type_list(buf, sizeof buf);
-    return mc_err_set(e, MC_EINPUT, "unknown distribution '%s'; expected one of: %s",
-                      type ? type : "(none)", buf);
+    MC_RAISE(e, MC_EINPUT, "unknown distribution '%s'; expected one of: %s", type ? type : "(none)",
+             buf);
   }
   if (a->n < 0 || a->n > MC_DIST_MAXKEYS)
     return BAD(-1, "%s: %d keys, at most %d are supported", t->name, a->n, MC_DIST_MAXKEYS);
@@ -876,7 +745,7 @@ void mc_dist_constant(double v, mc_dist *d) {
 
 int mc_dist_from_range(double a, double b, mc_dist *d, mc_err *e) {
   if (!isfinite(a) || !isfinite(b) || !(a < b))
-    return mc_err_set(e, MC_EINPUT, "range '%g to %g': expected finite numbers A < B", a, b);
+    MC_RAISE(e, MC_EINPUT, "range '%g to %g': expected finite numbers A < B", a, b);
   mc_dist tmp;
   if (a > 0) {
     init_untruncated(&tmp, TYPE(T_LOGNORMAL));
@@ -885,7 +754,7 @@ int mc_dist_from_range(double a, double b, mc_dist *d, mc_err *e) {
     init_untruncated(&tmp, TYPE(T_NORMAL));
     fit_percentiles(5, a, 95, b, &tmp.p[0], &tmp.p[1]);
     if (!isfinite(fabs(tmp.p[0]) + 40 * tmp.p[1]))
-      return mc_err_set(e, MC_EINPUT, "range '%g to %g' overflows double precision", a, b);
+      MC_RAISE(e, MC_EINPUT, "range '%g to %g' overflows double precision", a, b);
   }
   *d = tmp;
   return MC_OK;

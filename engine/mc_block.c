@@ -21,7 +21,7 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
     doubles += B * (ni + xr + 3 * (size_t)nsens + 1);
   w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + B * (size_t)ny);
   if (!w->mem)
-    return mc_err_set(e, MC_EFAIL, "out of memory allocating block buffers");
+    MC_RAISE(e, MC_EFAIL, "out of memory allocating block buffers");
   double *p = w->mem;
   for (int i = 0; i < ni; i++, p += B)
     w->in[i] = p;
@@ -278,15 +278,15 @@ static int check_sketch_memory(const mc_spec *spec, const mc_stats *st, const mc
   const mc_sketch *s = &st->series[widest];
   const mc_store *b = s->pos.len >= s->neg.len ? &s->pos : &s->neg;
   double lo = mc_sketch_bucket_value(s, b->lo), hi = mc_sketch_bucket_value(s, b->lo + b->len - 1);
-  return mc_err_set(e, MC_EINPUT,
-                    "the percentile sketches need more than %zu MiB on this rank "
-                    "(CROSSOVER_MAX_SKETCH_MB): the values of %s in %d span "
-                    "%.3g to %.3g (%.0f octaves, %d counters each). Check the parameters for "
-                    "values that make a series overflow (crossover check shows their ranges), "
-                    "shorten the grid, raise outputs.relative_accuracy, or raise "
-                    "CROSSOVER_MAX_SKETCH_MB",
-                    w->sketch_limit >> 20, spec->model->series[widest / st->ny].name,
-                    spec->base_year + widest % st->ny, lo, hi, log2(hi) - log2(lo), 1 << st->mbits);
+  MC_RAISE(e, MC_EINPUT,
+           "the percentile sketches need more than %zu MiB on this rank "
+           "(CROSSOVER_MAX_SKETCH_MB): the values of %s in %d span "
+           "%.3g to %.3g (%.0f octaves, %d counters each). Check the parameters for "
+           "values that make a series overflow (crossover check shows their ranges), "
+           "shorten the grid, raise outputs.relative_accuracy, or raise "
+           "CROSSOVER_MAX_SKETCH_MB",
+           w->sketch_limit >> 20, spec->model->series[widest / st->ny].name,
+           spec->base_year + widest % st->ny, lo, hi, log2(hi) - log2(lo), 1 << st->mbits);
 }
 
 /* Counts each year's binding constraints of n samples (years after the base

@@ -413,8 +413,8 @@ static int check_ranges(const mc_codec_image *img, const mc_codec_field *f, uint
   for (uint64_t k = 0; k < 2 * f->dims[0]; k++) {
     int64_t lo = r[2 * k], len = r[2 * k + 1];
     if (len < 0 || len > idx_end || (len > 0 && (lo < 0 || lo > idx_end - len)))
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: state/sketch_ranges holds impossible values (damaged file?)", src);
+      MC_RAISE(e, MC_EINPUT, "%s: state/sketch_ranges holds impossible values (damaged file?)",
+               src);
     *total += (uint64_t)len;
   }
   return MC_OK;
@@ -424,11 +424,11 @@ int mc_codec_accept(mc_codec_image *img, int i, const char *src, mc_err *e) {
   mc_codec_field *f = &img->f[i];
   if (f->rank == 0 && f->rule == MC_CB_EQUAL && get_scalar(f) != want_scalar(f)) {
     if (fields[i].refuse)
-      return mc_err_set(e, MC_EINPUT, "%s: %s", src, fields[i].refuse);
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: state attribute %s is %lld but its job (the config attribute) gives "
-                      "%lld (damaged file?)",
-                      src, f->name, (long long)get_scalar(f), (long long)want_scalar(f));
+      MC_RAISE(e, MC_EINPUT, "%s: %s", src, fields[i].refuse);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: state attribute %s is %lld but its job (the config attribute) gives "
+             "%lld (damaged file?)",
+             src, f->name, (long long)get_scalar(f), (long long)want_scalar(f));
   }
   if (fields[i].src == S_RANGES) {
     uint64_t total;
@@ -514,13 +514,13 @@ int mc_codec_combine(mc_codec_image *dst, const mc_codec_image *src, mc_err *e) 
     if (!dst->present[a->group] || !src->present[a->group])
       continue;
     if (a->count != b->count)
-      return mc_err_set(e, MC_EINPUT, "the states differ in the shape of %s", a->name);
+      MC_RAISE(e, MC_EINPUT, "the states differ in the shape of %s", a->name);
     int rc = own_values(a, e);
     if (rc != MC_OK)
       return rc;
     void *to = a->rank ? a->own : &a->v;
     if (combine_values(a->rule, a->type, to, mc_codec_values(b), a->count) != 0)
-      return mc_err_set(e, MC_EINPUT, "the states differ in %s, which must be equal", a->name);
+      MC_RAISE(e, MC_EINPUT, "the states differ in %s, which must be equal", a->name);
   }
   return MC_OK;
 }
@@ -574,10 +574,10 @@ static int unpack_array(const mc_codec_image *img, int i, mc_stats *st, int mode
     if (d->rule == MC_CB_EQUAL && mode == MC_UNPACK_LOAD)
       memcpy(to, f->data, (size_t)f->count * mc_codec_type_size(f->type));
     else if (combine_values(d->rule, d->type, to, f->data, f->count) != 0)
-      return mc_err_set(e, MC_EINPUT,
-                        "%s%sthe states' %s differ (written by different builds of the engine): "
-                        "their sums cannot be added; rerun the parts with one build",
-                        src, sep, f->name);
+      MC_RAISE(e, MC_EINPUT,
+               "%s%sthe states' %s differ (written by different builds of the engine): "
+               "their sums cannot be added; rerun the parts with one build",
+               src, sep, f->name);
     return MC_OK;
   }
   case S_XSUM: {
@@ -619,10 +619,9 @@ static int unpack_scalar(const mc_codec_image *img, int i, mc_stats *st, const c
     if (v == mine)
       return MC_OK;
     if (d->refuse)
-      return mc_err_set(e, MC_EINPUT, "%s%s%s", src, sep, d->refuse);
-    return mc_err_set(e, MC_EINPUT,
-                      "%s%sstate attribute %s is %lld but its job gives %lld (damaged file?)", src,
-                      sep, f->name, (long long)v, (long long)mine);
+      MC_RAISE(e, MC_EINPUT, "%s%s%s", src, sep, d->refuse);
+    MC_RAISE(e, MC_EINPUT, "%s%sstate attribute %s is %lld but its job gives %lld (damaged file?)",
+             src, sep, f->name, (long long)v, (long long)mine);
   }
   uint64_t r = d->rule == MC_CB_MAX ? (v > mine ? v : mine) : v + mine;
   memcpy((char *)st + d->off, &r, sizeof r); /* S_U64 */
@@ -636,10 +635,10 @@ int mc_codec_unpack(const mc_codec_image *img, mc_stats *st, int mode, const cha
   uint64_t total = 0;
   for (int g = 0; g < MC_NFGROUPS; g++)
     if (!img->present[g] && group_wanted(st, g) && !group_legacy[g])
-      return mc_err_set(e, MC_EINPUT,
-                        "%s%sthe state lacks its %s (written by an older crossover?): run the "
-                        "job again",
-                        src, sep, group_what[g]);
+      MC_RAISE(e, MC_EINPUT,
+               "%s%sthe state lacks its %s (written by an older crossover?): run the "
+               "job again",
+               src, sep, group_what[g]);
   for (int i = 0; i < img->nfield; i++) {
     const mc_codec_field *f = &img->f[i];
     int rc = MC_OK;
@@ -652,8 +651,7 @@ int mc_codec_unpack(const mc_codec_image *img, mc_stats *st, int mode, const cha
       ranges = f->data;
     } else if (fields[i].src == S_COUNTS) {
       if (!ranges || f->count != total)
-        return mc_err_set(e, MC_EINPUT, "%s%sstate/sketch_counts does not match its ranges", src,
-                          sep);
+        MC_RAISE(e, MC_EINPUT, "%s%sstate/sketch_counts does not match its ranges", src, sep);
       rc = unpack_counts(st, ranges, f->data, e);
     } else {
       rc = unpack_array(img, i, st, mode, src, sep, e);

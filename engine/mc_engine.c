@@ -15,7 +15,7 @@ static int mpi_check(int code, const char *call, mc_err *e) {
   char s[MPI_MAX_ERROR_STRING];
   int len = 0;
   MPI_Error_string(code, s, &len);
-  return mc_err_set(e, MC_EFAIL, "%s failed: %s", call, s);
+  MC_RAISE(e, MC_EFAIL, "%s failed: %s", call, s);
 }
 #define MPI_CHECK(call) MC_CHECK(mpi_check((call), #call, e))
 
@@ -137,13 +137,17 @@ int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm) {
   if (who == INT32_MAX)
     return MC_OK;
   MPI_Bcast(&status, 1, MPI_INT, who, comm);
-  char msg[sizeof e->msg];
-  if (rank == who)
+  char msg[sizeof e->msg], where[sizeof e->where];
+  if (rank == who) {
     memcpy(msg, e->msg, sizeof msg);
+    memcpy(where, e->where, sizeof where);
+  }
   MPI_Bcast(msg, sizeof msg, MPI_CHAR, who, comm);
+  MPI_Bcast(where, sizeof where, MPI_CHAR, who, comm);
   if (rank != who) {
     mc_err_clear(e);
     mc_err_set(e, status, "rank %d: %s", who, msg);
+    memcpy(e->where, where, sizeof where);
   }
   return status;
 }
@@ -271,10 +275,10 @@ static int run_sync(run *r, uint64_t blocks, mc_err *e) {
     r->last_ckpt = now_s();
     report(r, MC_PROGRESS_CHECKPOINT, done_now, r->part_samples, 0, 0);
     if (flags[0])
-      return mc_err_set(e, MC_ESIGNAL,
-                        "stopped by a signal at %llu of %llu samples; the checkpoint holds "
-                        "them: run again with --resume to continue",
-                        (unsigned long long)done_now, (unsigned long long)r->part_samples);
+      MC_RAISE(e, MC_ESIGNAL,
+               "stopped by a signal at %llu of %llu samples; the checkpoint holds "
+               "them: run again with --resume to continue",
+               (unsigned long long)done_now, (unsigned long long)r->part_samples);
   }
   if (flags[2] && r->rank == 0) {
     double t = now_s();

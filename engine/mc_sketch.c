@@ -62,7 +62,7 @@ static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
   if (h)
     st->hot = h;
   if (!c || !h)
-    return mc_err_set(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
+    MC_RAISE(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
   held_bytes += (size_t)(cap - st->cap) * BYTES_PER_BUCKET;
   st->cap = cap;
   return MC_OK;
@@ -313,8 +313,8 @@ static int store_merge(mc_store *dst, const mc_store *src, mc_err *e) {
 
 int mc_sketch_merge(mc_sketch *dst, const mc_sketch *src, mc_err *e) {
   if (dst->mbits != src->mbits)
-    return mc_err_set(e, MC_EINPUT, "cannot merge sketches of %d and %d mantissa bits", dst->mbits,
-                      src->mbits);
+    MC_RAISE(e, MC_EINPUT, "cannot merge sketches of %d and %d mantissa bits", dst->mbits,
+             src->mbits);
   int rc = store_merge(&dst->pos, &src->pos, e);
   if (rc != MC_OK)
     return rc;

@@ -54,7 +54,7 @@ static int median_shifts(const mc_spec *spec, mc_stats *st, mc_err *e) {
   if (!buf || !cat) {
     free(buf);
     free(cat);
-    return mc_err_set(e, MC_EFAIL, "out of memory allocating the run state");
+    MC_RAISE(e, MC_EFAIL, "out of memory allocating the run state");
   }
   double *in[MC_MAXPARAM], *coef[MC_MAXPARAM], *grid = buf + M->nparam + M->ncoef;
   for (int p = 0; p < M->nparam; p++)
@@ -112,7 +112,7 @@ int mc_stats_alloc(const mc_spec *spec, mc_stats **out, mc_err *e) {
   int rc = MC_OK;
   mc_stats *st = calloc(1, sizeof *st);
   if (!st)
-    return mc_err_set(e, MC_EFAIL, "out of memory allocating the run state");
+    MC_RAISE(e, MC_EFAIL, "out of memory allocating the run state");
   state_shape(spec, st);
   int nsk = nsketch(st), nx = mc_stats_nxsum(st);
   st->done = calloc((st->nblocks + 7) / 8 + 1, 1);
@@ -208,29 +208,28 @@ int mc_stats_merge(mc_stats *dst, const mc_stats *src, mc_err *e) {
   if (dst->model != src->model || dst->ny != src->ny || dst->ncross != src->ncross ||
       dst->mbits != src->mbits || dst->samples != src->samples || dst->ntau != src->ntau ||
       dst->nsens != src->nsens || dst->sens_k != src->sens_k)
-    return mc_err_set(e, MC_EINPUT,
-                      "the states differ in shape (model, years, crossovers, accuracy, sample "
-                      "count or sensitivity targets): they are not parts of one job");
+    MC_RAISE(e, MC_EINPUT,
+             "the states differ in shape (model, years, crossovers, accuracy, sample "
+             "count or sensitivity targets): they are not parts of one job");
   if (memcmp(dst->shift, src->shift, sizeof *dst->shift * (size_t)nsketch(dst)) != 0 ||
       (dst->nsens &&
        memcmp(dst->sens_shift, src->sens_shift, sizeof *dst->sens_shift * (size_t)dst->nsens) != 0))
-    return mc_err_set(e, MC_EINPUT,
-                      "the states' moment shifts differ (written by different builds of the "
-                      "engine): their sums cannot be added; rerun the parts with one build");
+    MC_RAISE(e, MC_EINPUT,
+             "the states' moment shifts differ (written by different builds of the "
+             "engine): their sums cannot be added; rerun the parts with one build");
   if (dst->stop_blocks || src->stop_blocks)
-    return mc_err_set(e, MC_EINPUT,
-                      "a run stopped by sampling.stop_when (after %llu samples) is complete "
-                      "in itself: it is not a part to merge with others",
-                      (unsigned long long)((dst->stop_blocks ? dst : src)->stop_blocks * MC_BLOCK));
+    MC_RAISE(e, MC_EINPUT,
+             "a run stopped by sampling.stop_when (after %llu samples) is complete "
+             "in itself: it is not a part to merge with others",
+             (unsigned long long)((dst->stop_blocks ? dst : src)->stop_blocks * MC_BLOCK));
   for (uint64_t i = 0; i < (dst->nblocks + 7) / 8; i++)
     if (dst->done[i] & src->done[i]) {
       uint64_t b = i * 8;
       while (!((dst->done[i] & src->done[i]) >> (b & 7) & 1))
         b++;
-      return mc_err_set(e, MC_EINPUT,
-                        "the parts overlap: both hold block %llu (samples %llu..%llu)",
-                        (unsigned long long)b, (unsigned long long)(b * MC_BLOCK),
-                        (unsigned long long)((b + 1) * MC_BLOCK - 1));
+      MC_RAISE(e, MC_EINPUT, "the parts overlap: both hold block %llu (samples %llu..%llu)",
+               (unsigned long long)b, (unsigned long long)(b * MC_BLOCK),
+               (unsigned long long)((b + 1) * MC_BLOCK - 1));
     }
   mc_codec_image img;
   int rc = mc_codec_pack(src, NULL, &img, e);
@@ -253,12 +252,11 @@ static int check_counts(const mc_stats *st, const mc_spec *spec, uint64_t n, con
       continue;
     const mc_sketch *sk = &st->series[k];
     if (mc_sketch_count(sk) + sk->nonfinite != n)
-      return mc_err_set(
-          e, MC_EINPUT,
-          "%s: state counts %llu values of %s%s%d but %llu samples are done (damaged file?)", src,
-          (unsigned long long)(mc_sketch_count(sk) + sk->nonfinite),
-          s >= 0 ? st->model->series[s].name : st->model->param[p].key, s >= 0 ? " in " : "",
-          s >= 0 ? spec->base_year + k % st->ny : 0, (unsigned long long)n);
+      MC_RAISE(e, MC_EINPUT,
+               "%s: state counts %llu values of %s%s%d but %llu samples are done (damaged file?)",
+               src, (unsigned long long)(mc_sketch_count(sk) + sk->nonfinite),
+               s >= 0 ? st->model->series[s].name : st->model->param[p].key, s >= 0 ? " in " : "",
+               s >= 0 ? spec->base_year + k % st->ny : 0, (unsigned long long)n);
   }
   for (int c = 0; c < st->ncross; c++) {
     uint64_t sum = st->never[c], hsum = 0;
@@ -267,11 +265,11 @@ static int check_counts(const mc_stats *st, const mc_spec *spec, uint64_t n, con
     for (int64_t b = 0; b < st->ntau; b++)
       hsum += st->tau_hist[(size_t)c * st->ntau + b];
     if (sum != n || hsum > n)
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: crossover %s counts %llu samples (%llu crossing times) but %llu are "
-                        "done (damaged file?)",
-                        src, spec->cross[c].name, (unsigned long long)sum, (unsigned long long)hsum,
-                        (unsigned long long)n);
+      MC_RAISE(e, MC_EINPUT,
+               "%s: crossover %s counts %llu samples (%llu crossing times) but %llu are "
+               "done (damaged file?)",
+               src, spec->cross[c].name, (unsigned long long)sum, (unsigned long long)hsum,
+               (unsigned long long)n);
   }
   uint64_t rsum = 0;
   for (int r = 0; r < st->nregime; r++) {
@@ -281,34 +279,33 @@ static int check_counts(const mc_stats *st, const mc_spec *spec, uint64_t n, con
       for (int y = 0; y < st->ny; y++)
         crossed += st->regime_year_counts[((size_t)c * st->nregime + r) * st->ny + y];
       if (crossed > st->regime_counts[r])
-        return mc_err_set(e, MC_EINPUT,
-                          "%s: state/regime_year_counts counts %llu crossings of %s in regime %s "
-                          "but %llu samples were drawn in it (damaged file?)",
-                          src, (unsigned long long)crossed, spec->cross[c].name,
-                          spec->regime_name[r], (unsigned long long)st->regime_counts[r]);
+        MC_RAISE(e, MC_EINPUT,
+                 "%s: state/regime_year_counts counts %llu crossings of %s in regime %s "
+                 "but %llu samples were drawn in it (damaged file?)",
+                 src, (unsigned long long)crossed, spec->cross[c].name, spec->regime_name[r],
+                 (unsigned long long)st->regime_counts[r]);
     }
   }
   if (st->nregime && rsum != n)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: state/regime_counts counts %llu samples but %llu are done (damaged "
-                      "file?)",
-                      src, (unsigned long long)rsum, (unsigned long long)n);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: state/regime_counts counts %llu samples but %llu are done (damaged "
+             "file?)",
+             src, (unsigned long long)rsum, (unsigned long long)n);
   for (int o = 0; o < st->nobs; o++)
     if (st->obs_counts[o] > n)
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: state/observation_counts counts %llu samples but %llu are done "
-                        "(damaged file?)",
-                        src, (unsigned long long)st->obs_counts[o], (unsigned long long)n);
+      MC_RAISE(e, MC_EINPUT,
+               "%s: state/observation_counts counts %llu samples but %llu are done "
+               "(damaged file?)",
+               src, (unsigned long long)st->obs_counts[o], (unsigned long long)n);
   for (int y = 0; y < st->ny; y++) {
     uint64_t sum = 0;
     for (int c = 0; c < st->ncat; c++)
       sum += st->cat_counts[(size_t)c * st->ny + y];
     if (sum > (y ? n : 0))
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: state/constraint_counts counts %llu samples in %d but %llu are done "
-                        "(damaged file?)",
-                        src, (unsigned long long)sum, spec->base_year + y,
-                        (unsigned long long)(y ? n : 0));
+      MC_RAISE(e, MC_EINPUT,
+               "%s: state/constraint_counts counts %llu samples in %d but %llu are done "
+               "(damaged file?)",
+               src, (unsigned long long)sum, spec->base_year + y, (unsigned long long)(y ? n : 0));
   }
   return MC_OK;
 }
@@ -322,34 +319,31 @@ static int check_faults(const mc_stats *st, uint64_t n, const char *src, mc_err 
     if (st->series[k].nonfinite > most)
       most = st->series[k].nonfinite;
   if (st->fault_samples > n || st->fault_samples < most)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: state attribute fault_samples (%llu) is not between the most "
-                      "non-finite values of one series and year (%llu) and the samples done "
-                      "(%llu) (damaged file?)",
-                      src, (unsigned long long)st->fault_samples, (unsigned long long)most,
-                      (unsigned long long)n);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: state attribute fault_samples (%llu) is not between the most "
+             "non-finite values of one series and year (%llu) and the samples done "
+             "(%llu) (damaged file?)",
+             src, (unsigned long long)st->fault_samples, (unsigned long long)most,
+             (unsigned long long)n);
   for (int p = 0; p < st->npar; p++) {
     double lo = st->fault_lo[p], hi = st->fault_hi[p];
     if (isnan(lo) || isnan(hi) || (lo > hi && !(lo == INFINITY && hi == -INFINITY)) ||
         (st->fault_samples == 0 && lo <= hi))
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: state/fault_range holds impossible values (damaged file?)", src);
+      MC_RAISE(e, MC_EINPUT, "%s: state/fault_range holds impossible values (damaged file?)", src);
   }
   return MC_OK;
 }
 
 int mc_stats_check(const mc_stats *st, const mc_spec *spec, const char *src, mc_err *e) {
   if (st->stop_blocks > st->nblocks)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: state attribute stop_blocks is past the last block (damaged file?)",
-                      src);
+    MC_RAISE(e, MC_EINPUT, "%s: state attribute stop_blocks is past the last block (damaged file?)",
+             src);
   /* a stopped run holds exactly the blocks before its stop point */
   for (uint64_t b = 0; st->stop_blocks && b < st->nblocks; b++)
     if (mc_stats_block_done(st, b) != (b < st->stop_blocks))
-      return mc_err_set(e, MC_EINPUT,
-                        "%s: a run stopped after %llu blocks %s block %llu (damaged file?)", src,
-                        (unsigned long long)st->stop_blocks,
-                        b < st->stop_blocks ? "lacks" : "holds", (unsigned long long)b);
+      MC_RAISE(e, MC_EINPUT, "%s: a run stopped after %llu blocks %s block %llu (damaged file?)",
+               src, (unsigned long long)st->stop_blocks, b < st->stop_blocks ? "lacks" : "holds",
+               (unsigned long long)b);
   uint64_t n = mc_stats_done_samples(st);
   int rc = check_faults(st, n, src, e);
   return rc != MC_OK ? rc : check_counts(st, spec, n, src, e);

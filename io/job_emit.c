@@ -240,14 +240,13 @@ int mc_job_to_yaml(mc_job *job, mc_err *e) {
   int bad = emit_parameters(&b, s);
   if (bad >= 0) {
     free(b.s);
-    return mc_err_set(e, MC_EFAIL,
-                      "%s: the %s distribution of %s cannot be written back as YAML exactly",
-                      job->path, s->dist[bad].type->name, s->model->param[bad].key);
+    MC_RAISE(e, MC_EFAIL, "%s: the %s distribution of %s cannot be written back as YAML exactly",
+             job->path, s->dist[bad].type->name, s->model->param[bad].key);
   }
   emit_tail(&b, s);
   if (b.full) {
     free(b.s);
-    return mc_err_set(e, MC_EFAIL, "out of memory writing the resolved job");
+    MC_RAISE(e, MC_EFAIL, "out of memory writing the resolved job");
   }
   free(job->resolved_yaml);
   job->resolved_yaml = b.s;

@@ -193,7 +193,7 @@ typedef struct chain {
   int known[JOB_MAX_CHAIN + 1]; /* dev and ino are those of a file on disk */
 } chain;
 
-static int oom(chain *ch) { return mc_err_set(ch->e, MC_EFAIL, "out of memory reading the job"); }
+static int oom(chain *ch) { MC_RAISE(ch->e, MC_EFAIL, "out of memory reading the job"); }
 
 /* Refuses at node n (not in a job_ctx: trees only). */
 #define FAIL_NODE(e, n, ...) job_fail_pos((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
@@ -355,7 +355,7 @@ static int set_value(job_arena *a, const char *origin, const char *value, int co
   int rc = job_tree_parse(a, value, strlen(value), origin, col0, v, e);
   if (rc == MC_OK && !*v) {
     if (!(*v = job_alloc(a, sizeof **v)))
-      return mc_err_set(e, MC_EFAIL, "out of memory");
+      MC_RAISE(e, MC_EFAIL, "out of memory");
     **v = (jnode){
         .type = JOB_SCALAR, .plain = 1, .text = "", .file = origin, .line = 1, .col = col0 + 1};
   }
@@ -368,7 +368,7 @@ static int apply_set(job_arena *a, jnode **root, const char *arg, mc_err *e) {
   size_t olen = strlen(arg) + 7;
   char *origin = job_alloc(a, olen);
   if (!origin)
-    return mc_err_set(e, MC_EFAIL, "out of memory");
+    MC_RAISE(e, MC_EFAIL, "out of memory");
   snprintf(origin, olen, "--set %s", arg);
   if (!eq || eq == arg)
     return job_fail_pos(
@@ -418,11 +418,11 @@ static int apply_set(job_arena *a, jnode **root, const char *arg, mc_err *e) {
       v = single(a, origin, comp[0], clen[0], 1, v);
   }
   if (!v)
-    return mc_err_set(e, MC_EFAIL, "out of memory");
+    MC_RAISE(e, MC_EFAIL, "out of memory");
   if (!*root || (*root)->type != JOB_MAP)
     *root = *root ? *root : v;
   else if (!(*root = merge_map(a, *root, v, 1, ++a->gen)))
-    return mc_err_set(e, MC_EFAIL, "out of memory");
+    MC_RAISE(e, MC_EFAIL, "out of memory");
   return MC_OK;
 }
 

@@ -95,8 +95,8 @@ static int vfail(mc_err *e, const char *file, int line, int col, const char *fmt
   char msg[1800];
   vsnprintf(msg, sizeof msg, fmt, ap);
   if (!strncmp(file, "--set ", 6))
-    return mc_err_set(e, MC_EINPUT, "%s (column %d): %s", file, col, msg);
-  return mc_err_set(e, MC_EINPUT, "%s:%d:%d: %s", file, line, col, msg);
+    MC_RAISE(e, MC_EINPUT, "%s (column %d): %s", file, col, msg);
+  MC_RAISE(e, MC_EINPUT, "%s:%d:%d: %s", file, line, col, msg);
 }
 
 int job_fail_pos(mc_err *e, const char *file, int line, int col, const char *fmt, ...) {

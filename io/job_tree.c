@@ -105,7 +105,7 @@ static int fail_mark(builder *b, yaml_mark_t m, const char *fmt, ...) {
 }
 
 static int oom(builder *b) {
-  return mc_err_set(b->e, MC_EFAIL, "%s: out of memory while reading YAML", b->file);
+  MC_RAISE(b->e, MC_EFAIL, "%s: out of memory while reading YAML", b->file);
 }
 
 /* Line and column (1-based) of byte offset off in text. */
@@ -338,7 +338,7 @@ int job_tree_parse(job_arena *a, const char *text, size_t len, const char *file,
   builder b = {.a = a, .file = file, .text = text, .len = len, .col0 = col0, .e = e};
   *root = NULL;
   if (!yaml_parser_initialize(&b.ps))
-    return mc_err_set(e, MC_EFAIL, "%s: out of memory", file);
+    MC_RAISE(e, MC_EFAIL, "%s: out of memory", file);
   yaml_parser_set_input_string(&b.ps, (const unsigned char *)text, len);
   yaml_event_t ev;
   int rc = next_event(&b, &ev), end = 0;

@@ -406,23 +406,23 @@ static int probe_in_child(const char *path, mc_err *e) {
   if (code > 100 && code <= 103 && got == sizeof ce) {
     ce.msg[sizeof ce.msg - 1] = '\0';
     if (ce.status == MC_EINPUT)
-      return mc_err_set(e, MC_EINPUT, "%s", ce.msg);
-    return mc_err_set(e, MC_EINPUT, "%s: damaged file: reading it failed: %s", path, ce.msg);
+      MC_RAISE(e, MC_EINPUT, "%s", ce.msg);
+    MC_RAISE(e, MC_EINPUT, "%s: damaged file: reading it failed: %s", path, ce.msg);
   }
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: damaged file: reading it did not finish in %u s (the HDF5 library "
-                      "loops on some damaged files); expected a Crossover results file",
-                      path, seconds);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: damaged file: reading it did not finish in %u s (the HDF5 library "
+             "loops on some damaged files); expected a Crossover results file",
+             path, seconds);
   if (WIFSIGNALED(status))
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: damaged file: reading it crashed the HDF5 library (signal %d); "
-                      "expected a Crossover results file",
-                      path, WTERMSIG(status));
-  return mc_err_set(e, MC_EINPUT,
-                    "%s: damaged file: reading it failed in the HDF5 library (status %d); "
-                    "expected a Crossover results file",
-                    path, code);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: damaged file: reading it crashed the HDF5 library (signal %d); "
+             "expected a Crossover results file",
+             path, WTERMSIG(status));
+  MC_RAISE(e, MC_EINPUT,
+           "%s: damaged file: reading it failed in the HDF5 library (status %d); "
+           "expected a Crossover results file",
+           path, code);
 }
 
 int mc_h5_read(const char *path, mc_job *job, mc_stats **out, mc_h5_meta *meta, mc_err *e) {

@@ -25,7 +25,7 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
   mc_h5_quiet();
   mc_h5_samples *h = calloc(1, sizeof *h);
   if (!h)
-    return mc_err_set(e, MC_EFAIL, "out of memory");
+    MC_RAISE(e, MC_EFAIL, "out of memory");
   snprintf(h->path, sizeof h->path, "%s", path);
   h->comm = comm;
   h->file = -1;

@@ -284,7 +284,7 @@ int mc_cmd_check(int argc, char **argv) {
   if (rc == MC_OK && plot)
     rc = mc_plot_inputs(job, plot, &e);
   if (rc != MC_OK)
-    mc_cli_error(e.msg);
+    fprintf(stderr, "crossover: %s%s\n", e.msg, e.where);
   mc_job_free(job);
   free(job);
   return rc;

@@ -114,7 +114,7 @@ static int check_distinct(const merge_args *a, int i, mc_err *e) {
     if (!strcmp(a->parts[i], a->parts[j]) ||
         (stat(a->parts[i], &x) == 0 && stat(a->parts[j], &y) == 0 && x.st_ino == y.st_ino &&
          x.st_dev == y.st_dev))
-      return mc_err_set(e, MC_EINPUT, "%s is given twice: each part must appear once", a->parts[i]);
+      MC_RAISE(e, MC_EINPUT, "%s is given twice: each part must appear once", a->parts[i]);
   }
   return MC_OK;
 }
@@ -124,19 +124,18 @@ static int check_same_run(const char *path, const mc_job *pjob, const char *firs
                           const mc_job *job, mc_err *e) {
   const mc_spec *p = &pjob->spec, *s = &job->spec;
   if (p->seed != s->seed)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s has seed %llu but %s has seed %llu: parts must share a seed", path,
-                      (unsigned long long)p->seed, first, (unsigned long long)s->seed);
+    MC_RAISE(e, MC_EINPUT, "%s has seed %llu but %s has seed %llu: parts must share a seed", path,
+             (unsigned long long)p->seed, first, (unsigned long long)s->seed);
   if (p->samples != s->samples)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s is a part of a %llu-sample run but %s of a %llu-sample run: parts must "
-                      "come from one run",
-                      path, (unsigned long long)p->samples, first, (unsigned long long)s->samples);
+    MC_RAISE(e, MC_EINPUT,
+             "%s is a part of a %llu-sample run but %s of a %llu-sample run: parts must "
+             "come from one run",
+             path, (unsigned long long)p->samples, first, (unsigned long long)s->samples);
   if (mc_spec_digest(p) != mc_spec_digest(s))
-    return mc_err_set(e, MC_EINPUT,
-                      "%s and %s are parts of different jobs (their configs differ): merge only "
-                      "parts of one job",
-                      path, first);
+    MC_RAISE(e, MC_EINPUT,
+             "%s and %s are parts of different jobs (their configs differ): merge only "
+             "parts of one job",
+             path, first);
   return MC_OK;
 }
 
@@ -215,7 +214,7 @@ int mc_cmd_merge(int argc, char **argv) {
           (unsigned long long)acc->samples, nmiss ? "; missing " : "", nmiss ? missing : "");
 cleanup:
   if (rc != MC_OK)
-    fprintf(stderr, "crossover merge: %s\n", e->msg);
+    fprintf(stderr, "crossover merge: %s%s\n", e->msg, e->where);
   if (have)
     mc_job_free(&job);
   mc_stats_free(acc);

@@ -88,10 +88,10 @@ static int resolve_series(const mc_spec *s, const char *path, char names[][MC_NA
       char here[1024];
       list_series(s, here, sizeof here);
       if (id < 0)
-        return mc_err_set(e, MC_EINPUT, "unknown series '%s' (model %s); series in %s: %s",
-                          names[j], M->name, path, here);
-      return mc_err_set(e, MC_EINPUT, "%s has no series '%s': it needs %s; series in this file: %s",
-                        path, names[j], M->series[id].needs, here);
+        MC_RAISE(e, MC_EINPUT, "unknown series '%s' (model %s); series in %s: %s", names[j],
+                 M->name, path, here);
+      MC_RAISE(e, MC_EINPUT, "%s has no series '%s': it needs %s; series in this file: %s", path,
+               names[j], M->series[id].needs, here);
     }
     for (int k = 0; k < *nsel; k++)
       dup |= sel[k] == id;
@@ -149,10 +149,9 @@ static void target_suffix(const char *name, char *buf, size_t len) {
 /* The results' state is usable for charts: samples, a grid plot can hold. */
 static int check_state(const mc_stats *st, const char *what, mc_err *e) {
   if (mc_stats_done_samples(st) == 0)
-    return mc_err_set(e, MC_EINPUT, "%s holds no samples yet", what);
+    MC_RAISE(e, MC_EINPUT, "%s holds no samples yet", what);
   if (st->ny > PLOT_MAXY)
-    return mc_err_set(e, MC_EINPUT, "%s: %d grid years; plot draws at most %d", what, st->ny,
-                      PLOT_MAXY);
+    MC_RAISE(e, MC_EINPUT, "%s: %d grid years; plot draws at most %d", what, st->ny, PLOT_MAXY);
   return MC_OK;
 }
 
@@ -164,8 +163,8 @@ int mc_plot_results(const mc_job *job, const mc_stats *st, const char *out, cons
   int sel[MC_MAXSERIES], np, rc = MC_OK;
   plot_ctx P = {.fmt = plot_format_for(out), .nfiles = 1, .job = {job}, .st = {st}};
   if (!P.fmt)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: unknown output format; the name must end in .png, .pdf or .svg", out);
+    MC_RAISE(e, MC_EINPUT, "%s: unknown output format; the name must end in .png, .pdf or .svg",
+             out);
   MC_CHECK(check_state(st, s->scenario, e));
   P.n[0] = mc_stats_done_samples(st);
   if (nsel)
@@ -207,11 +206,10 @@ int mc_plot_compare(int n, const mc_job *const *job, const mc_stats *const *st,
   int sel[MC_MAXSERIES], np = 0, rc = MC_OK;
   plot_ctx P = {.fmt = plot_format_for(out), .nfiles = n};
   if (!P.fmt)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: unknown output format; the name must end in .png, .pdf or .svg", out);
+    MC_RAISE(e, MC_EINPUT, "%s: unknown output format; the name must end in .png, .pdf or .svg",
+             out);
   if (n < 2 || n > PLOT_MAXFILES)
-    return mc_err_set(e, MC_EINPUT, "a comparison takes 2 to %d results files, not %d",
-                      PLOT_MAXFILES, n);
+    MC_RAISE(e, MC_EINPUT, "a comparison takes 2 to %d results files, not %d", PLOT_MAXFILES, n);
   const mc_spec *s0 = &job[0]->spec;
   for (int f = 0; f < n; f++) {
     P.job[f] = job[f], P.st[f] = st[f];
@@ -361,8 +359,8 @@ static int output_name(const plot_args *a, char *buf, size_t len, mc_err *e) {
              a->ninput > 1 ? "-compare" : "");
   }
   if (!plot_format_for(buf))
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: unknown output format; the name must end in .png, .pdf or .svg", buf);
+    MC_RAISE(e, MC_EINPUT, "%s: unknown output format; the name must end in .png, .pdf or .svg",
+             buf);
   return MC_OK;
 }
 
@@ -411,7 +409,7 @@ int mc_cmd_plot(int argc, char **argv) {
   }
 cleanup:
   if (rc != MC_OK)
-    fprintf(stderr, "crossover plot: %s\n", err.msg);
+    fprintf(stderr, "crossover plot: %s%s\n", err.msg, err.where);
   for (int f = 0; f < nread; f++) {
     mc_stats_free(st[f]);
     mc_job_free(&jobs[f]);

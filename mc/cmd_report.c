@@ -200,7 +200,7 @@ static int load(const char *path, loaded *f, mc_err *e) {
     return rc;
   f->have_job = 1;
   if (mc_stats_done_samples(f->st) == 0)
-    return mc_err_set(e, MC_EINPUT, "%s holds no samples yet", path);
+    MC_RAISE(e, MC_EINPUT, "%s holds no samples yet", path);
   warn_faults(path, &f->job, f->st);
   rc = rp_scenario_build(&f->s, path, &f->job, f->st, e);
   f->have_model = rc == MC_OK;
@@ -235,7 +235,7 @@ cleanup:
   if (rc != MC_OK) {
     fprintf(stderr, "crossover report: ");
     mc_put_term(stderr, e->msg);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "%s\n", e->where);
   }
   for (int i = 0; f && i < n; i++) {
     if (f[i].have_model)

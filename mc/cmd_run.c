@@ -222,8 +222,7 @@ static int choose_part(run_state *rs, mc_err *e) {
   const char *id = getenv("SLURM_ARRAY_TASK_ID"), *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
   if (rs->a.part) {
     if (parse_part(rs->a.part, &k, &n))
-      return mc_err_set(e, MC_EINPUT, "--part wants K/N with integers 1 <= K <= N, got '%s'",
-                        rs->a.part);
+      MC_RAISE(e, MC_EINPUT, "--part wants K/N with integers 1 <= K <= N, got '%s'", rs->a.part);
   } else if (id && cnt) {
     const char *mn = getenv("SLURM_ARRAY_TASK_MIN");
     char *end;
@@ -232,18 +231,18 @@ static int choose_part(run_state *rs, mc_err *e) {
     k = vid - vmin + 1;
     n = vcnt;
     if (*end || k < 1 || k > n)
-      return mc_err_set(e, MC_EINPUT,
-                        "the Slurm array task %s (min %s, count %s) does not map to a part; "
-                        "use a contiguous array (--array=0-N) or give --part K/N",
-                        id, mn ? mn : "0", cnt);
+      MC_RAISE(e, MC_EINPUT,
+               "the Slurm array task %s (min %s, count %s) does not map to a part; "
+               "use a contiguous array (--array=0-N) or give --part K/N",
+               id, mn ? mn : "0", cnt);
   }
   uint64_t nblocks = (rs->job.spec.samples + MC_BLOCK - 1) / MC_BLOCK;
   if ((uint64_t)n > nblocks || n > INT_MAX)
-    return mc_err_set(e, MC_EINPUT,
-                      "--part %lld/%lld: the job has only %llu blocks of %d samples; use at most "
-                      "%llu parts or more samples",
-                      k, n, (unsigned long long)nblocks, MC_BLOCK,
-                      (unsigned long long)(nblocks < INT_MAX ? nblocks : INT_MAX));
+    MC_RAISE(e, MC_EINPUT,
+             "--part %lld/%lld: the job has only %llu blocks of %d samples; use at most "
+             "%llu parts or more samples",
+             k, n, (unsigned long long)nblocks, MC_BLOCK,
+             (unsigned long long)(nblocks < INT_MAX ? nblocks : INT_MAX));
   rs->part_k = (int)k;
   rs->part_n = (int)n;
   return MC_OK;
@@ -259,22 +258,22 @@ static int prepare_job(run_state *rs, mc_err *e) {
   if (rs->a.samples) {
     uint64_t n;
     if (parse_u64(rs->a.samples, &n) || n < 1 || n > MC_JOB_MAX_SAMPLES)
-      return mc_err_set(e, MC_EINPUT, "--samples wants an integer in [1, %llu], got '%s'",
-                        (unsigned long long)MC_JOB_MAX_SAMPLES, rs->a.samples);
+      MC_RAISE(e, MC_EINPUT, "--samples wants an integer in [1, %llu], got '%s'",
+               (unsigned long long)MC_JOB_MAX_SAMPLES, rs->a.samples);
     s->samples = n;
   }
   if (rs->a.seed) {
     uint64_t v;
     if (parse_u64(rs->a.seed, &v))
-      return mc_err_set(e, MC_EINPUT, "--seed wants a non-negative integer, got '%s'", rs->a.seed);
+      MC_RAISE(e, MC_EINPUT, "--seed wants a non-negative integer, got '%s'", rs->a.seed);
     s->seed = v;
   }
   if (rs->a.scenario) {
     if (strlen(rs->a.scenario) >= sizeof s->scenario)
-      return mc_err_set(e, MC_EINPUT,
-                        "the scenario name '%s' is longer than %zu characters; shorten the job's "
-                        "scenario: or the values",
-                        rs->a.scenario, sizeof s->scenario - 1);
+      MC_RAISE(e, MC_EINPUT,
+               "the scenario name '%s' is longer than %zu characters; shorten the job's "
+               "scenario: or the values",
+               rs->a.scenario, sizeof s->scenario - 1);
     snprintf(s->scenario, sizeof s->scenario, "%s", rs->a.scenario);
   }
   if (rs->a.samples || rs->a.seed || rs->a.scenario)
@@ -300,18 +299,18 @@ static int keep_done(run_state *rs, mc_err *e) {
   mc_h5_meta meta;
   mc_err re = {0};
   if (mc_h5_read(rs->out, &old, &st, &meta, &re) != MC_OK)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s exists but cannot be read back (%s); remove it, or pass "
-                      "--force to run it again",
-                      rs->out, re.msg);
+    MC_RAISE(e, MC_EINPUT,
+             "%s exists but cannot be read back (%s); remove it, or pass "
+             "--force to run it again",
+             rs->out, re.msg);
   int same = mc_spec_digest(&old.spec) == mc_spec_digest(&rs->job.spec) && meta.part_n == 1;
   mc_job_free(&old);
   mc_stats_free(st);
   if (!same)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s exists and records another job (the job file or options changed since "
-                      "it was written); remove it, or pass --force to replace it",
-                      rs->out);
+    MC_RAISE(e, MC_EINPUT,
+             "%s exists and records another job (the job file or options changed since "
+             "it was written); remove it, or pass --force to replace it",
+             rs->out);
   rs->done = 1;
   return MC_OK;
 }
@@ -324,10 +323,10 @@ static int plan_outputs(run_state *rs, mc_err *e) {
   if (rs->a.out)
     snprintf(rs->out, sizeof rs->out, "%s", rs->a.out);
   else if (!s->scenario[0])
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: the scenario name is empty, so the output has no name; set scenario: "
-                      "or give -o",
-                      rs->a.job);
+    MC_RAISE(e, MC_EINPUT,
+             "%s: the scenario name is empty, so the output has no name; set scenario: "
+             "or give -o",
+             rs->a.job);
   else if (rs->part_n > 1)
     snprintf(rs->out, sizeof rs->out, "%s.part-%d-of-%d.h5", s->scenario, rs->part_k, rs->part_n);
   else
@@ -352,18 +351,17 @@ static int plan_outputs(run_state *rs, mc_err *e) {
     return rc;
   mc_cli_note_stale_tmp("run", rs->out);
   if (rs->a.resume && !file_exists(rs->ckpt))
-    return mc_err_set(e, MC_EINPUT,
-                      "--resume: no checkpoint %s to continue from; run without --resume",
-                      rs->ckpt);
+    MC_RAISE(e, MC_EINPUT, "--resume: no checkpoint %s to continue from; run without --resume",
+             rs->ckpt);
   if (rs->a.resume && s->samples_out)
-    return mc_err_set(e, MC_EINPUT,
-                      "--resume: jobs with outputs: {samples: true} cannot be resumed (the "
-                      "per-sample data is not checkpointed); rerun without --resume");
+    MC_RAISE(e, MC_EINPUT,
+             "--resume: jobs with outputs: {samples: true} cannot be resumed (the "
+             "per-sample data is not checkpointed); rerun without --resume");
   if (!rs->a.resume && !rs->a.force && file_exists(rs->ckpt))
-    return mc_err_set(e, MC_EINPUT,
-                      "%s exists (a checkpoint of an earlier run into %s); pass --resume to "
-                      "continue it, or --force to discard it and start afresh",
-                      rs->ckpt, rs->out);
+    MC_RAISE(e, MC_EINPUT,
+             "%s exists (a checkpoint of an earlier run into %s); pass --resume to "
+             "continue it, or --force to discard it and start afresh",
+             rs->ckpt, rs->out);
   return MC_OK;
 }
 
@@ -433,10 +431,10 @@ static int checkpoint_publish(run_state *rs, const mc_stats *reduced, mc_err *e)
   int replace = rs->a.force ||
                 (there && rs->ckpt_owned && sb.st_dev == rs->ckpt_dev && sb.st_ino == rs->ckpt_ino);
   if (there && !replace)
-    return mc_err_set(e, MC_EFAIL,
-                      "%s appeared during this run (another run with the same -o?); not "
-                      "replacing it",
-                      rs->ckpt);
+    MC_RAISE(e, MC_EFAIL,
+             "%s appeared during this run (another run with the same -o?); not "
+             "replacing it",
+             rs->ckpt);
   mc_outfile o;
   int rc = mc_outfile_begin(&o, rs->ckpt, e);
   if (rc != MC_OK)
@@ -472,25 +470,25 @@ static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
     return MC_OK;
   unsigned long long done = mc_stats_done_samples(reduced), n = rs->job.spec.samples;
   if (rs->job.spec.samples_out)
-    return mc_err_set(e, MC_EFAIL,
-                      "stopped by a signal at %llu of %llu samples; no checkpoint was written: a "
-                      "job with outputs: {samples: true} is not checkpointed (its per-sample "
-                      "output cannot be), so nothing of this run is kept; run it again",
-                      done, n);
+    MC_RAISE(e, MC_EFAIL,
+             "stopped by a signal at %llu of %llu samples; no checkpoint was written: a "
+             "job with outputs: {samples: true} is not checkpointed (its per-sample "
+             "output cannot be), so nothing of this run is kept; run it again",
+             done, n);
   mc_err ce = {0};
   if (checkpoint_publish(rs, reduced, &ce) == MC_OK)
     return MC_OK;
   if (stopping && rs->ckpt_samples)
-    return mc_err_set(e, MC_ESIGNAL,
-                      "stopped by a signal at %llu of %llu samples, but the checkpoint could not "
-                      "be updated: %s. %s still holds the %llu samples of the previous one: run "
-                      "again with --resume to continue from there",
-                      done, n, ce.msg, rs->ckpt, (unsigned long long)rs->ckpt_samples);
+    MC_RAISE(e, MC_ESIGNAL,
+             "stopped by a signal at %llu of %llu samples, but the checkpoint could not "
+             "be updated: %s. %s still holds the %llu samples of the previous one: run "
+             "again with --resume to continue from there",
+             done, n, ce.msg, rs->ckpt, (unsigned long long)rs->ckpt_samples);
   if (stopping)
-    return mc_err_set(e, MC_EFAIL,
-                      "stopped by a signal at %llu of %llu samples, but no checkpoint could be "
-                      "written: %s; nothing of this run is kept",
-                      done, n, ce.msg);
+    MC_RAISE(e, MC_EFAIL,
+             "stopped by a signal at %llu of %llu samples, but no checkpoint could be "
+             "written: %s; nothing of this run is kept",
+             done, n, ce.msg);
   if (rs->ckpt_samples)
     fprintf(stderr,
             "crossover run: warning: the checkpoint at %llu samples was not written: %s; %s "
@@ -710,7 +708,7 @@ int mc_cmd_run(int argc, char **argv) {
   mc_err err = {0};
   int rc = mc_run_job(&a, comm, NULL, &err);
   if (rc != MC_OK && rank == 0)
-    fprintf(stderr, "crossover: %s\n", err.msg);
+    fprintf(stderr, "crossover: %s%s\n", err.msg, err.where);
   MPI_Finalize();
   return rc;
 }

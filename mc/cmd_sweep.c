@@ -327,10 +327,10 @@ static int ensure_dir(const char *dir, int *made, mc_err *e) {
                                             "results (it is created if missing)",
                                             dir);
   if (mkdir(dir, 0777) != 0)
-    return mc_err_set(e, MC_EINPUT,
-                      "-o %s: cannot create the directory (%s); create its parent first or "
-                      "choose another",
-                      dir, strerror(errno));
+    MC_RAISE(e, MC_EINPUT,
+             "-o %s: cannot create the directory (%s); create its parent first or "
+             "choose another",
+             dir, strerror(errno));
   *made = 1;
   return MC_OK;
 }
@@ -435,7 +435,7 @@ int mc_cmd_sweep(int argc, char **argv) {
 
 cleanup:
   if (rc != MC_OK && rank == 0) {
-    fprintf(stderr, "crossover: %s\n", e->msg);
+    fprintf(stderr, "crossover: %s%s\n", e->msg, e->where);
     if (done)
       fprintf(stderr, "crossover sweep: %d of %d runs finished and are kept:\n", done, nruns);
     for (int k = 0; k < done; k++)

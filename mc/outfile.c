@@ -28,40 +28,38 @@ static const char *base_of(const char *path) {
 /* Refuses a name whose last component or whole exceeds the system's limits. */
 static int check_name(const char *name, const char *what, long name_max, mc_err *e) {
   if (strlen(name) >= PATH_MAX)
-    return mc_err_set(e, MC_EINPUT,
-                      "cannot write %s: the name %s the run needs is longer than PATH_MAX (%d); "
-                      "choose a shorter -o",
-                      what, name, PATH_MAX);
+    MC_RAISE(e, MC_EINPUT,
+             "cannot write %s: the name %s the run needs is longer than PATH_MAX (%d); "
+             "choose a shorter -o",
+             what, name, PATH_MAX);
   if ((long)strlen(base_of(name)) > name_max)
-    return mc_err_set(e, MC_EINPUT,
-                      "cannot write %s: the file name %s the run needs is %zu bytes, over the "
-                      "limit of %ld of this file system; choose a shorter -o",
-                      what, base_of(name), strlen(base_of(name)), name_max);
+    MC_RAISE(e, MC_EINPUT,
+             "cannot write %s: the file name %s the run needs is %zu bytes, over the "
+             "limit of %ld of this file system; choose a shorter -o",
+             what, base_of(name), strlen(base_of(name)), name_max);
   return MC_OK;
 }
 
 int mc_outfile_probe(const char *path, int force, const char *const *suffixes, mc_err *e) {
   struct stat sb;
   if (!path || !*path)
-    return mc_err_set(e, MC_EINPUT, "-o: an empty output name; give a file name");
+    MC_RAISE(e, MC_EINPUT, "-o: an empty output name; give a file name");
   size_t n = strlen(path);
   if (path[n - 1] == '/')
-    return mc_err_set(e, MC_EINPUT, "-o %s names a directory; give a file name", path);
+    MC_RAISE(e, MC_EINPUT, "-o %s names a directory; give a file name", path);
   if (lstat(path, &sb) == 0) {
     if (S_ISDIR(sb.st_mode))
-      return mc_err_set(e, MC_EINPUT, "-o %s is a directory; give a file name (e.g. %s/out.h5)",
-                        path, path);
+      MC_RAISE(e, MC_EINPUT, "-o %s is a directory; give a file name (e.g. %s/out.h5)", path, path);
     if (S_ISLNK(sb.st_mode) && !force)
-      return mc_err_set(e, MC_EINPUT,
-                        "%s is a symbolic link; refusing to replace it (pass --force to replace "
-                        "the link itself, or -o to choose another name)",
-                        path);
+      MC_RAISE(e, MC_EINPUT,
+               "%s is a symbolic link; refusing to replace it (pass --force to replace "
+               "the link itself, or -o to choose another name)",
+               path);
     if (!force)
-      return mc_err_set(e, MC_EINPUT,
-                        "%s exists; pass --force to overwrite it or -o to choose another", path);
+      MC_RAISE(e, MC_EINPUT, "%s exists; pass --force to overwrite it or -o to choose another",
+               path);
     if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
-      return mc_err_set(e, MC_EINPUT, "%s exists and is not a regular file; choose another -o",
-                        path);
+      MC_RAISE(e, MC_EINPUT, "%s exists and is not a regular file; choose another -o", path);
   }
   char dir[PATH_MAX], name[PATH_MAX + 64];
   dir_of(path, dir, sizeof dir);
@@ -84,13 +82,12 @@ int mc_outfile_probe_tmp(const char *path, mc_err *e) {
   snprintf(name, sizeof name, "%s.tmp-%ld", path, (long)getpid());
   int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0 && errno == EEXIST)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s already exists (a file or link at this run's temporary name, not made "
-                      "by it); refusing to use it: remove it",
-                      name);
+    MC_RAISE(e, MC_EINPUT,
+             "%s already exists (a file or link at this run's temporary name, not made "
+             "by it); refusing to use it: remove it",
+             name);
   if (fd < 0)
-    return mc_err_set(e, MC_EINPUT, "cannot write %s: %s; choose another -o", path,
-                      strerror(errno));
+    MC_RAISE(e, MC_EINPUT, "cannot write %s: %s; choose another -o", path, strerror(errno));
   close(fd);
   unlink(name);
   return MC_OK;
@@ -101,23 +98,21 @@ int mc_outfile_begin(mc_outfile *o, const char *path, mc_err *e) {
   o->fd = -1;
   if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
       snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof o->tmp)
-    return mc_err_set(e, MC_EINPUT, "%s: the name is too long", path);
+    MC_RAISE(e, MC_EINPUT, "%s: the name is too long", path);
   o->fd = open(o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (o->fd < 0) {
     int err = errno;
     o->tmp[0] = '\0'; /* not ours: never removed */
-    return mc_err_set(e, MC_EFAIL, "cannot create %s.tmp-%ld: %s%s", path, (long)getpid(),
-                      strerror(err),
-                      err == EEXIST ? " (a file or link at the temporary name, not made by this "
-                                      "run; it is not followed: remove it)"
-                                    : "");
+    MC_RAISE(e, MC_EFAIL, "cannot create %s.tmp-%ld: %s%s", path, (long)getpid(), strerror(err),
+             err == EEXIST ? " (a file or link at the temporary name, not made by this "
+                             "run; it is not followed: remove it)"
+                           : "");
   }
   struct stat sb;
   if (fstat(o->fd, &sb) != 0) {
     int err = errno;
     mc_outfile_discard(o);
-    return mc_err_set(e, MC_EFAIL, "cannot stat %s.tmp-%ld: %s", path, (long)getpid(),
-                      strerror(err));
+    MC_RAISE(e, MC_EFAIL, "cannot stat %s.tmp-%ld: %s", path, (long)getpid(), strerror(err));
   }
   o->dev = sb.st_dev;
   o->ino = sb.st_ino;
@@ -186,13 +181,13 @@ int mc_outfile_publish(mc_outfile *o, int replace, mc_err *e) {
     snprintf(kept, sizeof kept, "%s", o->tmp);
     o->tmp[0] = '\0'; /* kept: mc_outfile_discard leaves it */
     if (err == EEXIST)
-      return mc_err_set(e, MC_EFAIL,
-                        "%s appeared while this was being written (another run or merge with the "
-                        "same output?); it was not replaced. The complete result is kept as %s: "
-                        "rename it, or rerun with --force to replace",
-                        o->path, kept);
-    return mc_err_set(e, MC_EFAIL, "cannot rename %s to %s: %s; the complete result is kept as %s",
-                      kept, o->path, strerror(err), kept);
+      MC_RAISE(e, MC_EFAIL,
+               "%s appeared while this was being written (another run or merge with the "
+               "same output?); it was not replaced. The complete result is kept as %s: "
+               "rename it, or rerun with --force to replace",
+               o->path, kept);
+    MC_RAISE(e, MC_EFAIL, "cannot rename %s to %s: %s; the complete result is kept as %s", kept,
+             o->path, strerror(err), kept);
   }
   o->tmp[0] = '\0';
   if (o->fd >= 0)

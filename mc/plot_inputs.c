@@ -238,15 +238,15 @@ int mc_plot_inputs(const mc_job *job, const char *out, mc_err *e) {
   static plot_page page;
   plot_ctx P = {.fmt = plot_format_for(out), .nfiles = 1, .job = {job}};
   if (!P.fmt)
-    return mc_err_set(e, MC_EINPUT,
-                      "%s: unknown output format; the name must end in .png, .pdf or .svg", out);
+    MC_RAISE(e, MC_EINPUT, "%s: unknown output format; the name must end in .png, .pdf or .svg",
+             out);
   memset(&page, 0, sizeof page);
   page.draw = inputs_page;
   for (int p = 0; p < s->model->nparam; p++)
     if (sampled(s, p))
       page.sel[page.nsel++] = p;
   if (page.nsel == 0)
-    return mc_err_set(e, MC_EINPUT, "%s samples no parameter (every one is a constant)", job->path);
+    MC_RAISE(e, MC_EINPUT, "%s samples no parameter (every one is a constant)", job->path);
   int nrow = (page.nsel + NCOL - 1) / NCOL;
   page.height = TOP_H + FOOT_H + nrow * ROW_H;
   if (page.height < 0.6)

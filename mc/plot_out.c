@@ -109,11 +109,11 @@ static int cookie_close(void *c) {
 static int open_temp(out_file *f, FILE **stream, mc_err *e) {
   int n = snprintf(f->tmp, sizeof f->tmp, "%s.tmp.XXXXXX", f->final);
   if (n < 0 || (size_t)n >= sizeof f->tmp)
-    return mc_err_set(e, MC_EINPUT, "%s: output name too long", f->final);
+    MC_RAISE(e, MC_EINPUT, "%s: output name too long", f->final);
   f->fd = mkstemp(f->tmp);
   if (f->fd < 0) {
     f->tmp[0] = '\0';
-    return mc_err_set(e, MC_EFAIL, "%s: cannot create a file there: %s", f->final, strerror(errno));
+    MC_RAISE(e, MC_EFAIL, "%s: cannot create a file there: %s", f->final, strerror(errno));
   }
   nfiles_open++;
   mode_t mask = umask(0);
@@ -123,7 +123,7 @@ static int open_temp(out_file *f, FILE **stream, mc_err *e) {
   cookie_io_functions_t io = {NULL, cookie_write, NULL, cookie_close};
   *stream = fopencookie(f, "w", io);
   if (!*stream)
-    return mc_err_set(e, MC_EFAIL, "%s: cannot open a stream: %s", f->final, strerror(errno));
+    MC_RAISE(e, MC_EFAIL, "%s: cannot open a stream: %s", f->final, strerror(errno));
   return MC_OK;
 }
 
@@ -134,15 +134,14 @@ static int name_files(const plot_format *F, const char *out, const plot_page *pa
   int stemlen = (int)(dot - out);
   *nf = F->multipage || single ? 1 : n;
   if (*nf > PLOT_MAXPAGES)
-    return mc_err_set(e, MC_EINPUT, "%s: %d charts; plot writes at most %d files", out, *nf,
-                      PLOT_MAXPAGES);
+    MC_RAISE(e, MC_EINPUT, "%s: %d charts; plot writes at most %d files", out, *nf, PLOT_MAXPAGES);
   for (int i = 0; i < *nf; i++) {
     int len = *nf == 1 && (F->multipage || single)
                   ? snprintf(files[i].final, sizeof files[i].final, "%s", out)
                   : snprintf(files[i].final, sizeof files[i].final, "%.*s-%s%s", stemlen, out,
                              pages[i].suffix, F->ext);
     if (len < 0 || (size_t)len >= sizeof files[i].final - 20)
-      return mc_err_set(e, MC_EINPUT, "%s: output name too long", out);
+      MC_RAISE(e, MC_EINPUT, "%s: output name too long", out);
     files[i].tmp[0] = '\0';
     files[i].fd = -1;
   }
@@ -176,7 +175,7 @@ static int draw_pages(const plot_ctx *P, const plot_page *pages, int n, mc_err *
     if (pl_warning[0]) {
       if (F->multipage && i < n - 1)
         plend1();
-      return mc_err_set(e, MC_EFAIL, "PLplot: %s", pl_warning);
+      MC_RAISE(e, MC_EFAIL, "PLplot: %s", pl_warning);
     }
   }
   return MC_OK;
@@ -189,7 +188,7 @@ int plot_write(const plot_ctx *P, const char *out, const plot_page *pages, int n
   nfiles_open = 0;
   pl_warning[0] = '\0';
   if (n < 1)
-    return mc_err_set(e, MC_EINPUT, "%s: nothing to draw", out);
+    MC_RAISE(e, MC_EINPUT, "%s: nothing to draw", out);
   MC_CHECK(name_files(F, out, pages, n, single, &nf, e));
   if (!device_available(F->device))
     MC_FAIL(e, MC_EFAIL,

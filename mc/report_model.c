@@ -71,7 +71,7 @@ static int build_cross(rp_scenario *s, mc_err *e) {
     x->in = malloc(sizeof *x->in * s->ny);
     x->cum_count = malloc(sizeof *x->cum_count * s->ny);
     if (!x->cum || !x->in || !x->cum_count)
-      return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+      MC_RAISE(e, MC_EFAIL, "out of memory building the report");
     uint64_t cum = 0;
     for (int y = 0; y < s->ny; y++) {
       uint64_t k = st->year_counts[(size_t)c * s->ny + y];
@@ -97,7 +97,7 @@ static int build_series(rp_scenario *s, mc_err *e) {
     r->unit = M->series[sr].unit;
     r->y = calloc((size_t)s->ny, sizeof *r->y);
     if (!r->y)
-      return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+      MC_RAISE(e, MC_EFAIL, "out of memory building the report");
     for (int y = 0; y < s->ny; y++) {
       rp_series_year *v = &r->y[y];
       double val[RP_NQ], se[RP_NQ];
@@ -126,7 +126,7 @@ static int build_constraints(rp_scenario *s, mc_err *e) {
     s->cat_name[k] = s->job->spec.model->cat[k];
     s->cat_frac[k] = malloc(sizeof *s->cat_frac[k] * s->ny);
     if (!s->cat_frac[k])
-      return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+      MC_RAISE(e, MC_EFAIL, "out of memory building the report");
     for (int y = 0; y < s->ny; y++) {
       uint64_t cnt = st->cat_counts[(size_t)k * s->ny + y];
       s->cat_frac[k][y] = prob(cnt, s->n);
@@ -154,7 +154,7 @@ static int build_regimes(rp_scenario *s, mc_err *e) {
     rp_cross *x = &s->cross[c];
     x->cum_regime = malloc(sizeof *x->cum_regime * (size_t)R * (size_t)ny);
     if (!x->cum_regime)
-      return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+      MC_RAISE(e, MC_EFAIL, "out of memory building the report");
     for (int r = 0; r < R; r++) {
       uint64_t cum = 0, nr = st->regime_counts[r];
       for (int y = 0; y < ny; y++) {
@@ -196,7 +196,7 @@ static int build_sensitivity(rp_scenario *s, mc_err *e) {
     return MC_OK;
   s->sens = calloc((size_t)st->nsens, sizeof *s->sens);
   if (!s->sens)
-    return mc_err_set(e, MC_EFAIL, "out of memory building the report");
+    MC_RAISE(e, MC_EFAIL, "out of memory building the report");
   double tq = gsl_cdf_tdist_Pinv(0.975, MC_SENS_BATCHES - 1);
   for (int t = 0; t < st->nsens; t++) {
     rp_sens *r = &s->sens[t];
@@ -362,7 +362,7 @@ int rp_compare_build(rp_compare *c, int n, rp_scenario *const *s, mc_err *e) {
       c->cum[x][i] = malloc(sizeof *c->cum[x][i] * (size_t)(c->y1 - c->y0 + 1));
       if (!c->cum[x][i]) {
         rp_compare_free(c);
-        return mc_err_set(e, MC_EFAIL, "out of memory building the comparison");
+        MC_RAISE(e, MC_EFAIL, "out of memory building the comparison");
       }
       for (int y = c->y0; y <= c->y1; y++)
         c->cum[x][i][y - c->y0] =

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
+#include "capacity_central.h"
 #include "mc_capacity.h"
 
 #define MC_MODEL_NO_CLONES
@@ -152,51 +153,13 @@ typedef struct block {
 
 /* Central values of the calibration table for every sample. */
 static void central(block *b, int n, int ny) {
-  static const double v[MC_CAP_NPARAM] = {
-      [MC_CP_CAPEX_BASE] = 5e11,
-      [MC_CP_CAPEX_GROWTH] = 1.5,
-      [MC_CP_CAPEX_GROWTH_LONGRUN] = 1.1,
-      [MC_CP_CAPEX_GROWTH_HALFLIFE] = 5,
-      [MC_CP_CAPEX_MAX_GDP_SHARE] = 0.015,
-      [MC_CP_ECONOMY_GDP] = 1.17e14,
-      [MC_CP_ECONOMY_GDP_GROWTH] = 1.05,
-      [MC_CP_ECONOMY_ELECTRICITY] = 29000,
-      [MC_CP_ECONOMY_ELECTRICITY_GROWTH] = 1.03,
-      [MC_CP_HARDWARE_STOCK] = 1.1e22,
-      [MC_CP_HARDWARE_STOCK_EFFICIENCY] = 7e11,
-      [MC_CP_HARDWARE_EFFICIENCY] = 1.2e12,
-      [MC_CP_HARDWARE_EFFICIENCY_GROWTH] = 1.3,
-      [MC_CP_HARDWARE_PRICE_PERFORMANCE] = 2e10,
-      [MC_CP_HARDWARE_PRICE_PERFORMANCE_GROWTH] = 1.35,
-      [MC_CP_HARDWARE_LIFETIME] = 5,
-      [MC_CP_SUPPLY_CHIPS] = 1.3e22,
-      [MC_CP_SUPPLY_CHIPS_GROWTH] = 1.7,
-      [MC_CP_SUPPLY_CHIPS_GROWTH_LONGRUN] = 1.2,
-      [MC_CP_SUPPLY_CHIPS_GROWTH_HALFLIFE] = 4,
-      [MC_CP_POWER_ADDITIONS] = 25,
-      [MC_CP_POWER_ADDITIONS_GROWTH] = 1.2,
-      [MC_CP_POWER_ADDITIONS_MAX] = 100,
-      [MC_CP_DATACENTER_PUE] = 1.2,
-      [MC_CP_DATACENTER_PUE_TREND] = 0.98,
-      [MC_CP_INFERENCE_SHARE] = 0.5,
-      [MC_CP_INFERENCE_SHARE_MAX] = 0.8,
-      [MC_CP_INFERENCE_SHARE_RATE] = 0.5,
-      [MC_CP_TRAINING_UTILIZATION] = 0.4,
-      [MC_CP_INFERENCE_UTILIZATION] = 0.12,
-      [MC_CP_INFERENCE_UTILIZATION_GROWTH] = 1.05,
-      [MC_CP_HARDWARE_POWER_FACTOR] = 0.7,
-      [MC_CP_TRAINING_POWER_FACTOR] = 0.8,
-      [MC_CP_INFERENCE_POWER_FACTOR] = 0.6,
-      [MC_CP_ENERGY_PRICE] = 70,
-      [MC_CP_ENERGY_PRICE_TREND] = 1,
-  };
   memset(b, 0, sizeof *b);
   b->n = n;
   b->ny = ny;
   for (int p = 0; p < MC_CAP_NPARAM; p++) {
     b->in[p] = b->par[p];
     for (int i = 0; i < n; i++)
-      b->par[p][i] = v[p];
+      b->par[p][i] = capacity_central[p];
   }
 }
 

@@ -4,10 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 
-int mc_err_set(mc_err *e, int status, const char *fmt, ...) {
+#ifndef MC_SOURCE_ROOT
+#define MC_SOURCE_ROOT ""
+#endif
+
+int mc_err_set_at(mc_err *e, const char *file, int line, int status, const char *fmt, ...) {
   if (!e || e->status != MC_OK)
     return status;
   e->status = status;
+  e->where[0] = '\0';
+  if (file) {
+    size_t root = strlen(MC_SOURCE_ROOT);
+    if (root && !strncmp(file, MC_SOURCE_ROOT, root))
+      file += root;
+    snprintf(e->where, sizeof e->where, " (at %s:%d)", file, line);
+  }
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -41,4 +52,5 @@ void mc_err_clear(mc_err *e) {
     return;
   e->status = MC_OK;
   e->msg[0] = '\0';
+  e->where[0] = '\0';
 }
