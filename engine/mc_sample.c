@@ -128,7 +128,7 @@ MC_CLONES static void ztable_edges(const double *restrict x, int n, uint8_t *res
   }
 }
 
-/* Normal scores of n <= MC_BLOCK uniforms, in place. */
+/* Normal scores of n uniforms, in place, MC_BLOCK at a time. */
 static void normal_scores(const mc_sampler *s, double *x, int n) {
   const double *q = s->ztable;
   if (!q) {
@@ -138,19 +138,23 @@ static void normal_scores(const mc_sampler *s, double *x, int n) {
   }
   double z[MC_BLOCK];
   uint8_t edge[MC_BLOCK / ZRUN];
-  ztable_interp(q, x, z, n);
-  ztable_edges(x, n, edge);
-  for (int r = 0; r * ZRUN < n; r++) {
-    if (!edge[r])
-      continue;
-    int end = n < (r + 1) * ZRUN ? n : (r + 1) * ZRUN;
-    for (int i = r * ZRUN; i < end; i++) {
-      int k = (int)(x[i] * MC_QTABLE_N);
-      if (k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END)
-        z[i] = gsl_cdf_ugaussian_Pinv(x[i]);
+  for (int at = 0; at < n; at += MC_BLOCK) {
+    double *xb = x + at;
+    int nb = n - at < MC_BLOCK ? n - at : MC_BLOCK;
+    ztable_interp(q, xb, z, nb);
+    ztable_edges(xb, nb, edge);
+    for (int r = 0; r * ZRUN < nb; r++) {
+      if (!edge[r])
+        continue;
+      int end = nb < (r + 1) * ZRUN ? nb : (r + 1) * ZRUN;
+      for (int i = r * ZRUN; i < end; i++) {
+        int k = (int)(xb[i] * MC_QTABLE_N);
+        if (k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END)
+          z[i] = gsl_cdf_ugaussian_Pinv(xb[i]);
+      }
     }
+    memcpy(xb, z, sizeof(double) * (size_t)nb);
   }
-  memcpy(x, z, sizeof(double) * (size_t)n);
 }
 
 void mc_sampler_free(mc_sampler *s) {
