@@ -110,19 +110,50 @@ MC_CLONES static void ztable_interp(const double *restrict q, const double *rest
   }
 }
 
-/* Normal scores of n uniforms, in place; tmp holds n doubles. */
-static void normal_scores(const mc_sampler *s, double *x, int n, double *tmp) {
+/* Which runs of ZRUN uniforms in x hold one in an end interval of the table
+ * (u N outside [MC_QTABLE_END, MC_QTABLE_N - MC_QTABLE_END), as (int)(u N)
+ * says for u in [0, 1]): edge[r] for x[r ZRUN .. r ZRUN + ZRUN - 1]. The
+ * runs' tests vectorize; about one run in four has such a u. */
+#define ZRUN 32
+MC_CLONES static void ztable_edges(const double *restrict x, int n, uint8_t *restrict edge) {
+  for (int r = 0; r * ZRUN < n; r++) {
+    const double *xr = x + r * ZRUN;
+    int m = n - r * ZRUN < ZRUN ? n - r * ZRUN : ZRUN;
+    uint64_t e = 0;
+    for (int i = 0; i < m; i++) {
+      double y = xr[i] * MC_QTABLE_N;
+      e |= (uint64_t)(y < MC_QTABLE_END) | (uint64_t)(y >= MC_QTABLE_N - MC_QTABLE_END);
+    }
+    edge[r] = e != 0;
+  }
+}
+
+/* Normal scores of n uniforms, in place, MC_BLOCK at a time. */
+static void normal_scores(const mc_sampler *s, double *x, int n) {
   const double *q = s->ztable;
   if (!q) {
     for (int i = 0; i < n; i++)
       x[i] = gsl_cdf_ugaussian_Pinv(x[i]);
     return;
   }
-  ztable_interp(q, x, tmp, n);
-  for (int i = 0; i < n; i++) {
-    int k = (int)(x[i] * MC_QTABLE_N);
-    x[i] = k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END ? gsl_cdf_ugaussian_Pinv(x[i])
-                                                                 : tmp[i];
+  double z[MC_BLOCK];
+  uint8_t edge[MC_BLOCK / ZRUN];
+  for (int at = 0; at < n; at += MC_BLOCK) {
+    double *xb = x + at;
+    int nb = n - at < MC_BLOCK ? n - at : MC_BLOCK;
+    ztable_interp(q, xb, z, nb);
+    ztable_edges(xb, nb, edge);
+    for (int r = 0; r * ZRUN < nb; r++) {
+      if (!edge[r])
+        continue;
+      int end = nb < (r + 1) * ZRUN ? nb : (r + 1) * ZRUN;
+      for (int i = r * ZRUN; i < end; i++) {
+        int k = (int)(xb[i] * MC_QTABLE_N);
+        if (k < MC_QTABLE_END || k >= MC_QTABLE_N - MC_QTABLE_END)
+          z[i] = gsl_cdf_ugaussian_Pinv(xb[i]);
+      }
+    }
+    memcpy(xb, z, sizeof(double) * (size_t)nb);
   }
 }
 
@@ -197,17 +228,11 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   return mc_copula_init(d, rho, names, &s->copula, e);
 }
 
-/* A truncated normal or lognormal parameter p (MC_SK_TNORMAL, MC_SK_TLOGNORMAL)
- * from uniforms x (n of them), in place: mu + sd z(F(lo) + u m) clamped to
- * [lo, hi], exp of it for the lognormal; tmp holds n doubles. */
-static void truncated_values(const mc_sampler *s, int p, double *x, int n, double *tmp) {
-  const mc_dist *d = &s->spec->dist[p];
-  double a = s->tlo[p], m = s->tmass[p];
-  for (int i = 0; i < n; i++)
-    x[i] = a + x[i] * m;
-  normal_scores(s, x, n, tmp);
-  double mu = d->p[0], sd = d->p[1], lo = d->lo, hi = d->hi;
-  if (s->kind[p] == MC_SK_TNORMAL)
+/* mu + sd z clamped to [lo, hi] for every score z in x, in place; exp of
+ * mu + sd z (then clamped) when lognormal. */
+MC_CLONES static void scaled_scores(double *restrict x, int n, double mu, double sd, double lo,
+                                    double hi, int lognormal) {
+  if (!lognormal)
     for (int i = 0; i < n; i++) {
       double v = mu + sd * x[i];
       x[i] = v < lo ? lo : (v > hi ? hi : v);
@@ -217,6 +242,18 @@ static void truncated_values(const mc_sampler *s, int p, double *x, int n, doubl
       double v = mc_exp(mu + sd * x[i]);
       x[i] = v < lo ? lo : (v > hi ? hi : v);
     }
+}
+
+/* A truncated normal or lognormal parameter p (MC_SK_TNORMAL, MC_SK_TLOGNORMAL)
+ * from uniforms x (n of them), in place: mu + sd z(F(lo) + u m) clamped to
+ * [lo, hi], exp of it for the lognormal. */
+static void truncated_values(const mc_sampler *s, int p, double *x, int n) {
+  const mc_dist *d = &s->spec->dist[p];
+  double a = s->tlo[p], m = s->tmass[p];
+  for (int i = 0; i < n; i++)
+    x[i] = a + x[i] * m;
+  normal_scores(s, x, n);
+  scaled_scores(x, n, d->p[0], d->p[1], d->lo, d->hi, s->kind[p] == MC_SK_TLOGNORMAL);
 }
 
 /* Values from normal scores z (n of them) for parameter p, in place. */
@@ -235,8 +272,7 @@ MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) 
       z[i] = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53); /* keep u inside (0, 1) */
     }
     if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
-      double tmp[MC_BLOCK];
-      truncated_values(s, p, z, n, tmp);
+      truncated_values(s, p, z, n);
     } else {
       for (int i = 0; i < n; i++)
         z[i] = s->kind[p] == MC_SK_TABLE ? table_quantile(d, s->table[p], z[i])
@@ -312,11 +348,11 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
     if (s->kind[p] == MC_SK_REGIME && !in_copula[p]) {
       regime_values(s, p, regime, x, n);
     } else if (in_copula[p] || s->kind[p] == MC_SK_NORMAL || s->kind[p] == MC_SK_LOGNORMAL) {
-      normal_scores(s, x, n, scratch);
+      normal_scores(s, x, n);
       if (!in_copula[p])
         from_scores(s, p, x, n);
     } else if (s->kind[p] == MC_SK_TNORMAL || s->kind[p] == MC_SK_TLOGNORMAL) {
-      truncated_values(s, p, x, n, scratch);
+      truncated_values(s, p, x, n);
     } else if (s->kind[p] == MC_SK_TABLE) {
       for (int i = 0; i < n; i++)
         x[i] = table_quantile(d, s->table[p], x[i]);
