@@ -21,7 +21,7 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
                        mc_err *e) {
   int rc = MC_OK;
   hid_t fapl = -1, g = -1, sp = -1;
-  mc_h5w w = {path, 0, 0, -1};
+  mc_h5w w = {path, 0, 0, -1, 0};
   mc_h5_quiet();
   mc_h5_samples *h = calloc(1, sizeof *h);
   if (!h)

@@ -87,8 +87,15 @@ typedef struct mc_h5w {
   const char *path;
   int summing;
   uint64_t sum;
-  hid_t year; /* the /year dimension scale, once written; else -1 */
+  hid_t year;  /* the /year dimension scale, once written; else -1 */
+  int deflate; /* 1: datasets of at least MC_H5_DEFLATE_MIN bytes are written
+                  chunked, shuffled and deflated (the /state group) */
 } mc_h5w;
+
+/* The smallest dataset that mc_h5w_dset compresses while w->deflate, and the
+ * zlib level it uses. */
+#define MC_H5_DEFLATE_MIN   4096
+#define MC_H5_DEFLATE_LEVEL 5
 
 /* A scalar attribute: a UTF-8 string, or a number of type. */
 int mc_h5w_attr_str(mc_h5w *w, hid_t obj, const char *name, const char *val, mc_err *e);
@@ -97,7 +104,10 @@ int mc_h5w_attr_u64(mc_h5w *w, hid_t obj, const char *name, uint64_t v, mc_err *
 int mc_h5w_attr_i32(mc_h5w *w, hid_t obj, const char *name, int v, mc_err *e);
 
 /* A dataset of rank 1 or 2 (any extent may be 0); its id in *out, or closed
- * when out is NULL. */
+ * when out is NULL. An empty dataset is chunked and extendible rather than
+ * contiguous (h5repack with a filter cannot chunk an empty contiguous one);
+ * with w->deflate, one of at least MC_H5_DEFLATE_MIN bytes is shuffled and
+ * deflated in chunks of at most 1 MiB. */
 int mc_h5w_dset(mc_h5w *w, hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                 const void *data, hid_t *out, mc_err *e);
 int mc_h5w_dset1(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
@@ -136,6 +146,13 @@ int mc_h5_save_image(hid_t f, const char *path, mc_err *e);
 void mc_h5_empty_failed_file(const char *path, MPI_Comm comm);
 
 /* ---- reading ------------------------------------------------------------------ */
+
+/* Whether dataset d can hold nbytes of values: stored uncompressed, it must
+ * store at least that much; filtered (shuffle and deflate, as Crossover and
+ * h5repack write), its storage times deflate's largest ratio (1032:1) must.
+ * So a damaged shape cannot ask for more memory than the file holds. 0 when
+ * it cannot (or uses another filter), 1 when it can. */
+int mc_h5_storage_ok(hid_t d, hsize_t nbytes);
 
 /* A scalar string attribute (variable or fixed length) into a malloc'ed
  * string. */

@@ -319,7 +319,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
                 mc_err *e) {
   int rc = MC_OK, in_memory = !(meta && meta->append);
   hid_t f = -1, g = -1, fapl = -1;
-  mc_h5w w = {path, 1, 0, -1};
+  mc_h5w w = {path, 1, 0, -1, 0};
   char part[64];
   mc_h5_quiet();
   if (!in_memory) {
@@ -347,7 +347,7 @@ cleanup:
 int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e) {
   int rc = MC_OK;
   hid_t f = -1, g = -1, fapl = -1;
-  mc_h5w w = {path, 0, 0, -1};
+  mc_h5w w = {path, 0, 0, -1, 0};
   char *old = NULL;
   mc_h5_quiet();
   H5ID(fapl, mc_h5_memory_fapl());
