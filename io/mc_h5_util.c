@@ -308,8 +308,51 @@ hid_t mc_h5_memory_fapl(void) {
   return fapl;
 }
 
+const char *mc_h5_udunits(const char *unit) {
+  static const char *const table[][2] = {
+      {"1", "1"},
+      {"percent", "percent"},
+      {"x/yr", "1"},
+      {"yr", "yr"},
+      {"1/yr", "yr-1"},
+      {"GW", "GW"},
+      {"GW/yr", "GW yr-1"},
+      {"TWh/yr", "TW h yr-1"},
+      {"FLOP/yr", "yr-1"},
+      {"FLOP/s", "s-1"},
+      {"FLOP/J", "J-1"},
+      {"FLOP/s per yr", "s-1 yr-1"},
+      {"FLOP/s per $", "s-1"},
+      {"$/yr", "yr-1"},
+      {"$/MWh", "MW-1 h-1"},
+  };
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (!strcmp(unit, table[i][0]))
+      return table[i][1];
+  return NULL;
+}
+
+int mc_h5w_cf(mc_h5w *w, hid_t obj, const char *long_name, const char *unit, mc_err *e) {
+  int rc = MC_OK;
+  MC_CHECK(mc_h5w_attr_str(w, obj, "long_name", long_name, e));
+  if (unit) {
+    const char *u = mc_h5_udunits(unit);
+    if (!u)
+      MC_FAIL(e, MC_EFAIL,
+              "%s: the unit '%s' has no UDUNITS spelling: add it to mc_h5_udunits "
+              "(io/mc_h5_util.c)",
+              w->path, unit);
+    MC_CHECK(mc_h5w_attr_str(w, obj, "units", u, e));
+    if (strcmp(u, unit) != 0)
+      MC_CHECK(mc_h5w_attr_str(w, obj, "display_units", unit, e));
+  }
+cleanup:
+  return rc;
+}
+
 int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny, hsize_t nq,
-                 hid_t q, const void *data, const char *units, hid_t *out, mc_err *e) {
+                 hid_t q, const void *data, const char *long_name, const char *unit, hid_t *out,
+                 mc_err *e) {
   int rc = MC_OK;
   const char *path = w->path;
   hid_t d = -1;
@@ -318,8 +361,7 @@ int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny,
   H5C(H5DSattach_scale(d, w->year, 0));
   if (q >= 0)
     H5C(H5DSattach_scale(d, q, 1));
-  if (units)
-    MC_CHECK(mc_h5w_attr_str(w, d, "units", units, e));
+  MC_CHECK(mc_h5w_cf(w, d, long_name, unit, e));
 cleanup:
   if (rc == MC_OK && out)
     *out = d;

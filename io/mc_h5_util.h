@@ -113,12 +113,26 @@ int mc_h5w_dset(mc_h5w *w, hid_t loc, const char *name, hid_t type, int rank, co
 int mc_h5w_dset1(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
                  hid_t *out, mc_err *e);
 
+/* The UDUNITS-2 spelling of a unit as the model's tables write it for a
+ * person ("TWh/yr" -> "TW h yr-1"); what UDUNITS cannot name, a counted
+ * quantity (FLOP) or a currency ($), is left out as a count ("FLOP/yr" ->
+ * "yr-1"), and a growth factor per year ("x/yr") is the ratio "1". NULL for
+ * a unit the table lacks (io/mc_h5_util.c: add it there). */
+const char *mc_h5_udunits(const char *unit);
+
+/* A data variable's CF attributes: `long_name`, and unless unit is NULL
+ * `units` (its UDUNITS-2 spelling, mc_h5_udunits) and, where that differs
+ * from unit, `display_units` (unit as a person reads it). MC_EFAIL for a
+ * unit without a UDUNITS spelling. */
+int mc_h5w_cf(mc_h5w *w, hid_t obj, const char *long_name, const char *unit, mc_err *e);
+
 /* A dataset on the year axis: [Y] values of type (or [Y, Q] with the second
- * axis scale q, -1 for none), with the /year scale attached, and a `units`
- * attribute unless units is NULL; its id in *out, or closed when out is
- * NULL. */
+ * axis scale q, -1 for none), with the /year scale attached, and its CF
+ * attributes (mc_h5w_cf: long_name, and units unless unit is NULL); its id in
+ * *out, or closed when out is NULL. */
 int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny, hsize_t nq,
-                 hid_t q, const void *data, const char *units, hid_t *out, mc_err *e);
+                 hid_t q, const void *data, const char *long_name, const char *unit, hid_t *out,
+                 mc_err *e);
 
 /* A dataset of n variable-length UTF-8 strings. Its outputs_checksum item is
  * the strings concatenated, each with its terminating NUL, as a string class
