@@ -10,6 +10,7 @@ PKGS=(
   libplplot-dev plplot-driver-cairo
   slurmctld slurmd slurm-client munge iproute2
   python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib netcdf-bin
+  udunits-bin
   clang-format clang libclang-rt-14-dev
 )
 missing=()
