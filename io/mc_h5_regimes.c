@@ -32,8 +32,7 @@ int mc_h5_write_regimes(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_stats 
     MC_CHECK(mc_h5w_attr_num(w, rg, "weight", H5T_NATIVE_DOUBLE, &spec->regime_weight[r], e));
     hsize_t one = 1;
     double p = n ? (double)st->regime_counts[r] / (double)n : NAN;
-    MC_CHECK(
-        mc_h5w_dset(w, rg, "count", H5T_NATIVE_UINT64, 0, &one, &st->regime_counts[r], &d, e));
+    MC_CHECK(mc_h5w_dset(w, rg, "count", H5T_NATIVE_UINT64, 0, &one, &st->regime_counts[r], &d, e));
     MC_CHECK(mc_h5w_cf(w, d, "samples drawn in the regime", "1", e));
     H5Dclose(d);
     d = -1;

@@ -71,15 +71,15 @@ static int write_series_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc_st
   H5ID(sg, H5Gcreate2(g, si->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (int y = 0; y < ny; y++)
     mc_stats_series_percentiles(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
-  MC_CHECK(
-      mc_h5w_years(w, sg, "percentiles", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, si->meaning, si->unit, &d, e));
+  MC_CHECK(mc_h5w_years(w, sg, "percentiles", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, si->meaning,
+                        si->unit, &d, e));
   MC_CHECK(mc_h5w_attr_num(w, d, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, e));
   H5Dclose(d);
   d = -1;
   for (int y = 0; y < ny; y++)
     mc_stats_series_percentiles_se(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
-  MC_CHECK(
-      mc_h5w_years(w, sg, "percentiles_se", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, ln[0], si->unit, &d, e));
+  MC_CHECK(mc_h5w_years(w, sg, "percentiles_se", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, ln[0],
+                        si->unit, &d, e));
   MC_CHECK(mc_h5w_attr_str(w, d, "method",
                            "order statistics sqrt(p(1-p)n) ranks either side, halved (independent "
                            "samples; an upper estimate for lhs and sobol)",
@@ -144,24 +144,27 @@ static int write_crossover_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc
   snprintf(ln[5], sizeof ln[5],
            "quantiles of the %s crossing time (calendar year, decimal; NaN where censored)", what);
   H5ID(sg, H5Gcreate2(g, spec->cross[c].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  MC_CHECK(mc_h5w_years(w, sg, "year_counts", H5T_NATIVE_UINT64, ny, 0, -1, yc, ln[0], "1", NULL, e));
+  MC_CHECK(
+      mc_h5w_years(w, sg, "year_counts", H5T_NATIVE_UINT64, ny, 0, -1, yc, ln[0], "1", NULL, e));
   for (int y = 0; y < ny; y++) {
     cum += yc[y];
     buf[y] = n ? (double)yc[y] / (double)n : NAN;
     buf[ny + y] = n ? (double)cum / (double)n : NAN;
   }
-  MC_CHECK(mc_h5w_years(w, sg, "probability", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[1], "1", NULL, e));
   MC_CHECK(
-      mc_h5w_years(w, sg, "cumulative", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[2], "1", NULL, e));
+      mc_h5w_years(w, sg, "probability", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[1], "1", NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "cumulative", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[2], "1",
+                        NULL, e));
   cum = 0;
   for (int y = 0; y < ny; y++) {
     cum += yc[y];
     buf[y] = mc_stats_probability_se(yc[y], n);
     buf[ny + y] = mc_stats_probability_se(cum, n);
   }
-  MC_CHECK(mc_h5w_years(w, sg, "probability_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[3], "1", NULL, e));
-  MC_CHECK(
-      mc_h5w_years(w, sg, "cumulative_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[4], "1", NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "probability_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[3], "1",
+                        NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "cumulative_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[4], "1",
+                        NULL, e));
   for (int q = 0; q < nq; q++) {
     double t = mc_stats_time_quantile(st, c, spec->pct[q]);
     buf[q] = isnan(t) ? NAN : spec->base_year + t;
