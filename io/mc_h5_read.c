@@ -35,7 +35,7 @@ static int numeric_item(hid_t id, int is_attr, hid_t ft, hssize_t np, hsize_t ma
   void *buf = NULL;
   int ok = 0;
   if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size == 0 || np < 0 ||
-      (hsize_t)np > max_bytes / size || (!is_attr && H5Dget_storage_size(id) < (hsize_t)np * size))
+      (hsize_t)np > max_bytes / size || (!is_attr && !mc_h5_storage_ok(id, (hsize_t)np * size)))
     return -1;
   if ((mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT)) >= 0 && H5Tget_size(mt) == size &&
       (buf = malloc((size_t)np * size + 1)) &&

@@ -32,9 +32,14 @@ int mc_h5_write_regimes(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_stats 
     MC_CHECK(mc_h5w_attr_num(w, rg, "weight", H5T_NATIVE_DOUBLE, &spec->regime_weight[r], e));
     hsize_t one = 1;
     double p = n ? (double)st->regime_counts[r] / (double)n : NAN;
-    MC_CHECK(
-        mc_h5w_dset(w, rg, "count", H5T_NATIVE_UINT64, 0, &one, &st->regime_counts[r], NULL, e));
-    MC_CHECK(mc_h5w_dset(w, rg, "probability", H5T_NATIVE_DOUBLE, 0, &one, &p, NULL, e));
+    MC_CHECK(mc_h5w_dset(w, rg, "count", H5T_NATIVE_UINT64, 0, &one, &st->regime_counts[r], &d, e));
+    MC_CHECK(mc_h5w_cf(w, d, "samples drawn in the regime", "1", e));
+    H5Dclose(d);
+    d = -1;
+    MC_CHECK(mc_h5w_dset(w, rg, "probability", H5T_NATIVE_DOUBLE, 0, &one, &p, &d, e));
+    MC_CHECK(mc_h5w_cf(w, d, "share of the samples drawn in the regime", "1", e));
+    H5Dclose(d);
+    d = -1;
     H5Gclose(rg);
     rg = -1;
   }
@@ -49,6 +54,11 @@ int mc_h5_write_regimes(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_stats 
       rc = mc_err_set(e, MC_EFAIL, "%s: H5DSattach_scale failed", path);
     if (rc == MC_OK)
       rc = mc_h5w_attr_str(w, d, "regimes", names, e);
+    char ln[MC_NAMELEN + 80];
+    snprintf(ln, sizeof ln, "samples of each regime whose %s crossover year is the year",
+             spec->cross[c].name);
+    if (rc == MC_OK)
+      rc = mc_h5w_cf(w, d, ln, "1", e);
     H5Gclose(xg);
     MC_CHECK(rc);
     H5Dclose(d);
@@ -67,7 +77,7 @@ int mc_h5_write_observations(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
                              mc_err *e) {
   int rc = MC_OK, O = spec->nobs;
   const char *path = w->path;
-  hid_t g = -1;
+  hid_t g = -1, d = -1;
   uint64_t n = mc_stats_done_samples(st);
   const char *series[MC_MAXOBS], *source[MC_MAXOBS];
   int32_t year[MC_MAXOBS];
@@ -85,13 +95,27 @@ int mc_h5_write_observations(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
                            "below each value, pit = count_le / samples; inside the central 50% "
                            "band when 0.25 <= pit <= 0.75, the 90% band when 0.05 <= pit <= 0.95",
                            e));
-  MC_CHECK(mc_h5w_strings(w, g, "series", series, O, NULL, e));
-  MC_CHECK(mc_h5w_dset1(w, g, "year", H5T_NATIVE_INT32, (hsize_t)O, year, NULL, e));
-  MC_CHECK(mc_h5w_dset1(w, g, "value", H5T_NATIVE_DOUBLE, (hsize_t)O, value, NULL, e));
-  MC_CHECK(mc_h5w_dset1(w, g, "count_le", H5T_NATIVE_UINT64, (hsize_t)O, st->obs_counts, NULL, e));
-  MC_CHECK(mc_h5w_dset1(w, g, "pit", H5T_NATIVE_DOUBLE, (hsize_t)O, pit, NULL, e));
-  MC_CHECK(mc_h5w_strings(w, g, "source", source, O, NULL, e));
+  MC_CHECK(mc_h5w_strings(w, g, "series", series, O, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "observed series", NULL, e));
+  H5Dclose(d);
+  MC_CHECK(mc_h5w_dset1(w, g, "year", H5T_NATIVE_INT32, (hsize_t)O, year, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "calendar year of the observation", "1", e));
+  H5Dclose(d);
+  /* values of several series: each in its series' units, so no units here */
+  MC_CHECK(mc_h5w_dset1(w, g, "value", H5T_NATIVE_DOUBLE, (hsize_t)O, value, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "observed value, in the units of its series", NULL, e));
+  H5Dclose(d);
+  MC_CHECK(mc_h5w_dset1(w, g, "count_le", H5T_NATIVE_UINT64, (hsize_t)O, st->obs_counts, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "samples at or below the observed value", "1", e));
+  H5Dclose(d);
+  MC_CHECK(mc_h5w_dset1(w, g, "pit", H5T_NATIVE_DOUBLE, (hsize_t)O, pit, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "probability integral transform: count_le / samples", "1", e));
+  H5Dclose(d);
+  MC_CHECK(mc_h5w_strings(w, g, "source", source, O, &d, e));
+  MC_CHECK(mc_h5w_cf(w, d, "where the observed value comes from", NULL, e));
+  H5Dclose(d);
+  d = -1;
 cleanup:
-  mc_h5_close(1, g);
+  mc_h5_close(2, d, g);
   return rc;
 }

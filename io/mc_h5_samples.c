@@ -21,7 +21,7 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
                        mc_err *e) {
   int rc = MC_OK;
   hid_t fapl = -1, g = -1, sp = -1;
-  mc_h5w w = {path, 0, 0, -1};
+  mc_h5w w = {path, 0, 0, -1, 0};
   mc_h5_quiet();
   mc_h5_samples *h = calloc(1, sizeof *h);
   if (!h)
@@ -48,15 +48,23 @@ int mc_h5_samples_open(const char *path, const mc_job *job, MPI_Comm comm, mc_h5
     }
     H5ID(h->ds[h->nds],
          H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    const char *units = p < M->nparam ? M->param[p].unit : "year";
-    MC_CHECK(mc_h5w_attr_str(&w, h->ds[h->nds], "units", units, e));
+    char ln[320];
+    if (p < M->nparam)
+      snprintf(ln, sizeof ln, "input %s of each sample: %s", M->param[p].key, M->param[p].meaning);
+    else
+      snprintf(ln, sizeof ln,
+               "crossing time of crossover %s of each sample (calendar year, decimal; NaN when it "
+               "does not cross)",
+               job->spec.cross[p - M->nparam].name);
+    MC_CHECK(mc_h5w_cf(&w, h->ds[h->nds], ln, p < M->nparam ? M->param[p].unit : "1", e));
     h->src[h->nds++] = p;
   }
   if (job->spec.nregime) {
     /* each sample's regime, as its index in the job's regime order */
     H5ID(h->ds[h->nds],
          H5Dcreate2(g, "regime", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    MC_CHECK(mc_h5w_attr_str(&w, h->ds[h->nds], "units", "1", e));
+    MC_CHECK(mc_h5w_cf(&w, h->ds[h->nds],
+                       "regime of each sample (its index in the job's regime order)", "1", e));
     h->src[h->nds++] = -1;
   }
   *out = h;

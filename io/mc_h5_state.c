@@ -41,6 +41,7 @@ int mc_h5_state_write(mc_h5w *w, hid_t file, const mc_job *job, const mc_stats *
   uint64_t sum = state_checksum(job->resolved_yaml, part, MC_FORMAT_VERSION, &img);
   H5ID(g, H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   MC_CHECK(mc_h5w_attr_u64(w, g, "checksum", sum, e));
+  w->deflate = 1; /* the sketches and histograms: mostly zeros and small counts */
   for (int i = 0; i < img.nfield; i++) {
     const mc_codec_field *f = &img.f[i];
     hsize_t dims[2] = {f->dims[0], f->dims[1]};
@@ -52,6 +53,7 @@ int mc_h5_state_write(mc_h5w *w, hid_t file, const mc_job *job, const mc_stats *
       MC_CHECK(mc_h5w_dset(w, g, f->name, memtype(f->type), f->rank, dims, f->data, NULL, e));
   }
 cleanup:
+  w->deflate = 0;
   mc_codec_free(&img);
   if (g >= 0)
     H5Gclose(g);

@@ -145,25 +145,62 @@ int mc_h5w_attr_i32(mc_h5w *w, hid_t obj, const char *name, int v, mc_err *e) {
   return mc_h5w_attr_num(w, obj, name, H5T_NATIVE_INT, &v, e);
 }
 
+/* The creation properties of a dataset of rank dims and element size esize
+ * (mc_h5w_dset): chunked when empty or compressed, else the default. */
+static int dset_create_plist(const mc_h5w *w, int rank, const hsize_t *dims, size_t esize,
+                             hid_t *out, mc_err *e) {
+  int rc = MC_OK;
+  const char *path = w->path;
+  hid_t dcpl = -1;
+  hsize_t nbytes = esize, chunk[2];
+  for (int i = 0; i < rank; i++)
+    nbytes *= dims[i];
+  H5ID(dcpl, H5Pcreate(H5P_DATASET_CREATE));
+  if (nbytes == 0) {
+    for (int i = 0; i < rank; i++)
+      chunk[i] = dims[i] ? dims[i] : 1;
+    H5C(H5Pset_chunk(dcpl, rank, chunk));
+  } else if (w->deflate && nbytes >= MC_H5_DEFLATE_MIN) {
+    hsize_t row = nbytes / dims[0], rows = ((hsize_t)1 << 20) / row;
+    chunk[0] = rows < 1 ? 1 : rows > dims[0] ? dims[0] : rows;
+    if (rank > 1)
+      chunk[1] = dims[1];
+    H5C(H5Pset_chunk(dcpl, rank, chunk));
+    H5C(H5Pset_shuffle(dcpl));
+    H5C(H5Pset_deflate(dcpl, MC_H5_DEFLATE_LEVEL));
+  }
+  *out = dcpl;
+  dcpl = -1;
+cleanup:
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
+  return rc;
+}
+
 int mc_h5w_dset(mc_h5w *w, hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                 const void *data, hid_t *out, mc_err *e) {
   int rc = MC_OK;
   const char *path = w->path;
-  hid_t sp = -1, d = -1;
-  H5ID(sp, H5Screate_simple(rank, dims, NULL));
-  H5ID(d, H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  hid_t sp = -1, d = -1, dcpl = -1;
   int empty = 0;
-  for (int i = 0; i < rank; i++)
+  hsize_t maxdims[2];
+  for (int i = 0; i < rank; i++) {
     empty |= dims[i] == 0;
+    maxdims[i] = dims[i];
+  }
+  for (int i = 0; empty && i < rank; i++)
+    maxdims[i] = H5S_UNLIMITED;
   size_t nbytes = H5Tget_size(type);
   for (int i = 0; i < rank; i++)
     nbytes *= (size_t)dims[i];
+  MC_CHECK(dset_create_plist(w, rank, dims, H5Tget_size(type), &dcpl, e));
+  H5ID(sp, H5Screate_simple(rank, dims, maxdims));
+  H5ID(d, H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
   if (!empty)
     H5C(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
   outputs_add(w, d, NULL, type, data, empty ? 0 : nbytes);
 cleanup:
-  if (sp >= 0)
-    H5Sclose(sp);
+  mc_h5_close(2, sp, dcpl);
   if (rc == MC_OK && out)
     *out = d;
   else if (d >= 0)
@@ -271,8 +308,51 @@ hid_t mc_h5_memory_fapl(void) {
   return fapl;
 }
 
+const char *mc_h5_udunits(const char *unit) {
+  static const char *const table[][2] = {
+      {"1", "1"},
+      {"percent", "percent"},
+      {"x/yr", "1"},
+      {"yr", "yr"},
+      {"1/yr", "yr-1"},
+      {"GW", "GW"},
+      {"GW/yr", "GW yr-1"},
+      {"TWh/yr", "TW h yr-1"},
+      {"FLOP/yr", "yr-1"},
+      {"FLOP/s", "s-1"},
+      {"FLOP/J", "J-1"},
+      {"FLOP/s per yr", "s-1 yr-1"},
+      {"FLOP/s per $", "s-1"},
+      {"$/yr", "yr-1"},
+      {"$/MWh", "MW-1 h-1"},
+  };
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (!strcmp(unit, table[i][0]))
+      return table[i][1];
+  return NULL;
+}
+
+int mc_h5w_cf(mc_h5w *w, hid_t obj, const char *long_name, const char *unit, mc_err *e) {
+  int rc = MC_OK;
+  MC_CHECK(mc_h5w_attr_str(w, obj, "long_name", long_name, e));
+  if (unit) {
+    const char *u = mc_h5_udunits(unit);
+    if (!u)
+      MC_FAIL(e, MC_EFAIL,
+              "%s: the unit '%s' has no UDUNITS spelling: add it to mc_h5_udunits "
+              "(io/mc_h5_util.c)",
+              w->path, unit);
+    MC_CHECK(mc_h5w_attr_str(w, obj, "units", u, e));
+    if (strcmp(u, unit) != 0)
+      MC_CHECK(mc_h5w_attr_str(w, obj, "display_units", unit, e));
+  }
+cleanup:
+  return rc;
+}
+
 int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny, hsize_t nq,
-                 hid_t q, const void *data, const char *units, hid_t *out, mc_err *e) {
+                 hid_t q, const void *data, const char *long_name, const char *unit, hid_t *out,
+                 mc_err *e) {
   int rc = MC_OK;
   const char *path = w->path;
   hid_t d = -1;
@@ -281,8 +361,7 @@ int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny,
   H5C(H5DSattach_scale(d, w->year, 0));
   if (q >= 0)
     H5C(H5DSattach_scale(d, q, 1));
-  if (units)
-    MC_CHECK(mc_h5w_attr_str(w, d, "units", units, e));
+  MC_CHECK(mc_h5w_cf(w, d, long_name, unit, e));
 cleanup:
   if (rc == MC_OK && out)
     *out = d;
@@ -305,6 +384,28 @@ cleanup:
 }
 
 /* ---- reading ------------------------------------------------------------------ */
+
+int mc_h5_storage_ok(hid_t d, hsize_t nbytes) {
+  if (nbytes == 0)
+    return 1;
+  hsize_t stored = H5Dget_storage_size(d);
+  hid_t dcpl = H5Dget_create_plist(d);
+  if (dcpl < 0)
+    return 0;
+  int nf = H5Pget_nfilters(dcpl), ok = nf >= 0;
+  for (int i = 0; ok && i < nf; i++) {
+    unsigned flags = 0, cd[8];
+    size_t ncd = 8;
+    H5Z_filter_t z = H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL);
+    ok = z == H5Z_FILTER_SHUFFLE || z == H5Z_FILTER_DEFLATE;
+  }
+  H5Pclose(dcpl);
+  if (!ok)
+    return 0;
+  if (nf == 0)
+    return stored >= nbytes;
+  return stored > 0 && stored >= nbytes / 1032;
+}
 
 int mc_h5_read_attr_str(hid_t obj, const char *name, char **out, const char *path, mc_err *e) {
   int rc = MC_OK;
@@ -384,7 +485,7 @@ int mc_h5_read_ds(hid_t loc, const char *name, hid_t memtype, hsize_t count, voi
   size_t esize = H5Tget_size(memtype);
   if (H5Tget_class(ft) != H5Tget_class(memtype) || H5Tget_size(ft) != esize)
     MC_FAIL(e, MC_EINPUT, "%s: dataset state/%s has the wrong type (damaged file?)", path, name);
-  if (count > 0 && H5Dget_storage_size(d) < count * esize)
+  if (!mc_h5_storage_ok(d, count * esize))
     MC_FAIL(e, MC_EINPUT,
             "%s: dataset state/%s holds less data than its shape says (truncated or damaged file)",
             path, name);

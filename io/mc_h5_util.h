@@ -87,8 +87,15 @@ typedef struct mc_h5w {
   const char *path;
   int summing;
   uint64_t sum;
-  hid_t year; /* the /year dimension scale, once written; else -1 */
+  hid_t year;  /* the /year dimension scale, once written; else -1 */
+  int deflate; /* 1: datasets of at least MC_H5_DEFLATE_MIN bytes are written
+                  chunked, shuffled and deflated (the /state group) */
 } mc_h5w;
+
+/* The smallest dataset that mc_h5w_dset compresses while w->deflate, and the
+ * zlib level it uses. */
+#define MC_H5_DEFLATE_MIN   4096
+#define MC_H5_DEFLATE_LEVEL 5
 
 /* A scalar attribute: a UTF-8 string, or a number of type. */
 int mc_h5w_attr_str(mc_h5w *w, hid_t obj, const char *name, const char *val, mc_err *e);
@@ -97,18 +104,35 @@ int mc_h5w_attr_u64(mc_h5w *w, hid_t obj, const char *name, uint64_t v, mc_err *
 int mc_h5w_attr_i32(mc_h5w *w, hid_t obj, const char *name, int v, mc_err *e);
 
 /* A dataset of rank 1 or 2 (any extent may be 0); its id in *out, or closed
- * when out is NULL. */
+ * when out is NULL. An empty dataset is chunked and extendible rather than
+ * contiguous (h5repack with a filter cannot chunk an empty contiguous one);
+ * with w->deflate, one of at least MC_H5_DEFLATE_MIN bytes is shuffled and
+ * deflated in chunks of at most 1 MiB. */
 int mc_h5w_dset(mc_h5w *w, hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                 const void *data, hid_t *out, mc_err *e);
 int mc_h5w_dset1(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
                  hid_t *out, mc_err *e);
 
+/* The UDUNITS-2 spelling of a unit as the model's tables write it for a
+ * person ("TWh/yr" -> "TW h yr-1"); what UDUNITS cannot name, a counted
+ * quantity (FLOP) or a currency ($), is left out as a count ("FLOP/yr" ->
+ * "yr-1"), and a growth factor per year ("x/yr") is the ratio "1". NULL for
+ * a unit the table lacks (io/mc_h5_util.c: add it there). */
+const char *mc_h5_udunits(const char *unit);
+
+/* A data variable's CF attributes: `long_name`, and unless unit is NULL
+ * `units` (its UDUNITS-2 spelling, mc_h5_udunits) and, where that differs
+ * from unit, `display_units` (unit as a person reads it). MC_EFAIL for a
+ * unit without a UDUNITS spelling. */
+int mc_h5w_cf(mc_h5w *w, hid_t obj, const char *long_name, const char *unit, mc_err *e);
+
 /* A dataset on the year axis: [Y] values of type (or [Y, Q] with the second
- * axis scale q, -1 for none), with the /year scale attached, and a `units`
- * attribute unless units is NULL; its id in *out, or closed when out is
- * NULL. */
+ * axis scale q, -1 for none), with the /year scale attached, and its CF
+ * attributes (mc_h5w_cf: long_name, and units unless unit is NULL); its id in
+ * *out, or closed when out is NULL. */
 int mc_h5w_years(mc_h5w *w, hid_t loc, const char *name, hid_t type, hsize_t ny, hsize_t nq,
-                 hid_t q, const void *data, const char *units, hid_t *out, mc_err *e);
+                 hid_t q, const void *data, const char *long_name, const char *unit, hid_t *out,
+                 mc_err *e);
 
 /* A dataset of n variable-length UTF-8 strings. Its outputs_checksum item is
  * the strings concatenated, each with its terminating NUL, as a string class
@@ -136,6 +160,13 @@ int mc_h5_save_image(hid_t f, const char *path, mc_err *e);
 void mc_h5_empty_failed_file(const char *path, MPI_Comm comm);
 
 /* ---- reading ------------------------------------------------------------------ */
+
+/* Whether dataset d can hold nbytes of values: stored uncompressed, it must
+ * store at least that much; filtered (shuffle and deflate, as Crossover and
+ * h5repack write), its storage times deflate's largest ratio (1032:1) must.
+ * So a damaged shape cannot ask for more memory than the file holds. 0 when
+ * it cannot (or uses another filter), 1 when it can. */
+int mc_h5_storage_ok(hid_t d, hsize_t nbytes);
 
 /* A scalar string attribute (variable or fixed length) into a malloc'ed
  * string. */

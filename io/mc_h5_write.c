@@ -48,6 +48,7 @@ static int write_root(mc_h5w *w, hid_t f, const mc_job *job, const mc_stats *st,
   MC_CHECK(mc_h5w_attr_num(w, f, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, e));
   snprintf(part, plen, "%d/%d", meta ? meta->part_k : 1, meta ? meta->part_n : 1);
   MC_CHECK(mc_h5w_attr_str(w, f, "part", part, e));
+  MC_CHECK(mc_h5w_attr_str(w, f, "Conventions", "CF-1.8", e));
 cleanup:
   return rc;
 }
@@ -62,18 +63,23 @@ static int write_series_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc_st
   const mc_series_info *si = &spec->model->series[s];
   int ny = st->ny, nq = spec->npct;
   hid_t sg = -1, d = -1;
+  char ln[4][320];
+  snprintf(ln[0], sizeof ln[0], "standard error of the percentiles of %s", si->meaning);
+  snprintf(ln[1], sizeof ln[1], "mean of %s", si->meaning);
+  snprintf(ln[2], sizeof ln[2], "standard deviation of %s", si->meaning);
+  snprintf(ln[3], sizeof ln[3], "samples whose %s was not finite (left out)", si->meaning);
   H5ID(sg, H5Gcreate2(g, si->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (int y = 0; y < ny; y++)
     mc_stats_series_percentiles(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
-  MC_CHECK(
-      mc_h5w_years(w, sg, "percentiles", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, si->unit, &d, e));
+  MC_CHECK(mc_h5w_years(w, sg, "percentiles", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, si->meaning,
+                        si->unit, &d, e));
   MC_CHECK(mc_h5w_attr_num(w, d, "relative_accuracy", H5T_NATIVE_DOUBLE, &spec->rel_acc, e));
   H5Dclose(d);
   d = -1;
   for (int y = 0; y < ny; y++)
     mc_stats_series_percentiles_se(st, s, y, nq, spec->pct, buf + (size_t)y * nq);
-  MC_CHECK(
-      mc_h5w_years(w, sg, "percentiles_se", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, si->unit, &d, e));
+  MC_CHECK(mc_h5w_years(w, sg, "percentiles_se", H5T_NATIVE_DOUBLE, ny, nq, pct, buf, ln[0],
+                        si->unit, &d, e));
   MC_CHECK(mc_h5w_attr_str(w, d, "method",
                            "order statistics sqrt(p(1-p)n) ranks either side, halved (independent "
                            "samples; an upper estimate for lhs and sobol)",
@@ -83,14 +89,16 @@ static int write_series_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc_st
   for (int j = 0; j < 2; j++) {
     for (int y = 0; y < ny; y++)
       buf[y] = j == 0 ? mc_stats_series_mean(st, s, y) : mc_stats_series_std(st, s, y);
-    MC_CHECK(mc_h5w_years(w, sg, j ? "std" : "mean", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, si->unit,
-                          NULL, e));
+    MC_CHECK(mc_h5w_years(w, sg, j ? "std" : "mean", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[1 + j],
+                          si->unit, NULL, e));
   }
   uint64_t *nf = (uint64_t *)buf;
   for (int y = 0; y < ny; y++)
     nf[y] = mc_stats_series_nonfinite(st, s, y);
-  MC_CHECK(mc_h5w_years(w, sg, "nonfinite", H5T_NATIVE_UINT64, ny, 0, -1, nf, NULL, NULL, e));
-  MC_CHECK(mc_h5w_attr_str(w, sg, "units", si->unit, e));
+  MC_CHECK(mc_h5w_years(w, sg, "nonfinite", H5T_NATIVE_UINT64, ny, 0, -1, nf, ln[3], "1", NULL, e));
+  MC_CHECK(mc_h5w_attr_str(w, sg, "units", mc_h5_udunits(si->unit), e));
+  if (strcmp(mc_h5_udunits(si->unit), si->unit) != 0)
+    MC_CHECK(mc_h5w_attr_str(w, sg, "display_units", si->unit, e));
   MC_CHECK(mc_h5w_attr_str(w, sg, "description", si->meaning, e));
 cleanup:
   mc_h5_close(2, d, sg);
@@ -124,32 +132,46 @@ static int write_crossover_one(mc_h5w *w, hid_t g, const mc_spec *spec, const mc
   uint64_t n = mc_stats_done_samples(st), cum = 0;
   hid_t sg = -1, d = -1;
   const uint64_t *yc = st->year_counts + (size_t)c * ny;
+  const mc_series_info *S = spec->model->series;
+  char what[3 * MC_NAMELEN + 16], ln[6][3 * MC_NAMELEN + 128];
+  snprintf(what, sizeof what, "%s (%s >= %s)", spec->cross[c].name, S[spec->cross[c].lhs].name,
+           S[spec->cross[c].rhs].name);
+  snprintf(ln[0], sizeof ln[0], "samples whose %s crossover year is the year", what);
+  snprintf(ln[1], sizeof ln[1], "probability that the %s crossover year is the year", what);
+  snprintf(ln[2], sizeof ln[2], "probability that the %s crossover has happened by the year", what);
+  snprintf(ln[3], sizeof ln[3], "standard error of the %s crossover probability", what);
+  snprintf(ln[4], sizeof ln[4], "standard error of the %s cumulative crossover probability", what);
+  snprintf(ln[5], sizeof ln[5],
+           "quantiles of the %s crossing time (calendar year, decimal; NaN where censored)", what);
   H5ID(sg, H5Gcreate2(g, spec->cross[c].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  MC_CHECK(mc_h5w_years(w, sg, "year_counts", H5T_NATIVE_UINT64, ny, 0, -1, yc, NULL, NULL, e));
+  MC_CHECK(
+      mc_h5w_years(w, sg, "year_counts", H5T_NATIVE_UINT64, ny, 0, -1, yc, ln[0], "1", NULL, e));
   for (int y = 0; y < ny; y++) {
     cum += yc[y];
     buf[y] = n ? (double)yc[y] / (double)n : NAN;
     buf[ny + y] = n ? (double)cum / (double)n : NAN;
   }
-  MC_CHECK(mc_h5w_years(w, sg, "probability", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, NULL, NULL, e));
   MC_CHECK(
-      mc_h5w_years(w, sg, "cumulative", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, NULL, NULL, e));
+      mc_h5w_years(w, sg, "probability", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[1], "1", NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "cumulative", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[2], "1",
+                        NULL, e));
   cum = 0;
   for (int y = 0; y < ny; y++) {
     cum += yc[y];
     buf[y] = mc_stats_probability_se(yc[y], n);
     buf[ny + y] = mc_stats_probability_se(cum, n);
   }
-  MC_CHECK(mc_h5w_years(w, sg, "probability_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, NULL, NULL, e));
-  MC_CHECK(
-      mc_h5w_years(w, sg, "cumulative_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, NULL, NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "probability_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln[3], "1",
+                        NULL, e));
+  MC_CHECK(mc_h5w_years(w, sg, "cumulative_se", H5T_NATIVE_DOUBLE, ny, 0, -1, buf + ny, ln[4], "1",
+                        NULL, e));
   for (int q = 0; q < nq; q++) {
     double t = mc_stats_time_quantile(st, c, spec->pct[q]);
     buf[q] = isnan(t) ? NAN : spec->base_year + t;
   }
   MC_CHECK(mc_h5w_dset1(w, sg, "time_quantiles", H5T_NATIVE_DOUBLE, nq, buf, &d, e));
   H5C(H5DSattach_scale(d, pct, 0));
-  MC_CHECK(mc_h5w_attr_str(w, d, "units", "year", e));
+  MC_CHECK(mc_h5w_cf(w, d, ln[5], "1", e));
   double tacc = 0.5 / MC_TAU_BINS_PER_YEAR;
   MC_CHECK(mc_h5w_attr_num(w, d, "accuracy_years", H5T_NATIVE_DOUBLE, &tacc, e));
   MC_CHECK(mc_h5w_attr_str(w, sg, "lhs", spec->model->series[spec->cross[c].lhs].name, e));
@@ -177,14 +199,16 @@ static int write_parameters(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_st
       buf[q] = mc_stats_param_percentile(st, p, spec->pct[q]);
     MC_CHECK(mc_h5w_dset1(w, sg, "percentiles", H5T_NATIVE_DOUBLE, spec->npct, buf, &d, e));
     H5C(H5DSattach_scale(d, pct, 0));
-    MC_CHECK(mc_h5w_attr_str(w, d, "units", M->param[p].unit, e));
+    MC_CHECK(mc_h5w_cf(w, d, M->param[p].meaning, M->param[p].unit, e));
     H5Dclose(d);
     d = -1;
     char desc[256];
     const mc_dist *dist = spec->configured[p] ? &spec->dist[p] : &spec->dist[M->param[p].follows];
     mc_dist_describe(dist, desc, sizeof desc);
     MC_CHECK(mc_h5w_attr_str(w, sg, "distribution", desc, e));
-    MC_CHECK(mc_h5w_attr_str(w, sg, "units", M->param[p].unit, e));
+    MC_CHECK(mc_h5w_attr_str(w, sg, "units", mc_h5_udunits(M->param[p].unit), e));
+    if (strcmp(mc_h5_udunits(M->param[p].unit), M->param[p].unit) != 0)
+      MC_CHECK(mc_h5w_attr_str(w, sg, "display_units", M->param[p].unit, e));
     H5Gclose(sg);
     sg = -1;
   }
@@ -210,9 +234,11 @@ static int write_sensitivity(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
   MC_CHECK(mc_h5w_attr_i32(w, g, "evaluations_per_sample", k + 2, e));
   MC_CHECK(mc_h5w_strings(w, g, "parameter", names, k, &dpar, e));
   H5C(H5DSset_scale(dpar, "parameter"));
+  MC_CHECK(mc_h5w_cf(w, dpar, "analysed input parameter", NULL, e));
   static const double bound[2] = {0.025, 0.975};
   MC_CHECK(mc_h5w_dset1(w, g, "bound", H5T_NATIVE_DOUBLE, 2, bound, &dbound, e));
   H5C(H5DSset_scale(dbound, "bound"));
+  MC_CHECK(mc_h5w_cf(w, dbound, "confidence interval bound (quantile level)", "1", e));
   for (int t = 0; t < st->nsens; t++) {
     const mc_sens_target *tt = &spec->sens[t];
     mc_stats_sensitivity(st, t, v[0], v[1], v[2], v[3]);
@@ -224,6 +250,9 @@ static int write_sensitivity(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
                                    "counts as the horizon",
                              e));
     static const char *const dn[4] = {"first_order", "total", "first_order_ci", "total_ci"};
+    static const char *const dl[4] = {"first-order Sobol' index", "total Sobol' index",
+                                      "95% confidence interval of the first-order Sobol' index",
+                                      "95% confidence interval of the total Sobol' index"};
     for (int q = 0; q < 4; q++) {
       hsize_t dims[2] = {(hsize_t)k, 2};
       MC_CHECK(mc_h5w_dset(w, tg, dn[q], H5T_NATIVE_DOUBLE, q < 2 ? 1 : 2, dims, v[q], &d, e));
@@ -231,6 +260,9 @@ static int write_sensitivity(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
         H5C(H5DSattach_scale(d, dpar, 0));
       if (q >= 2)
         H5C(H5DSattach_scale(d, dbound, 1));
+      char ln[MC_NAMELEN + 160];
+      snprintf(ln, sizeof ln, "%s of each parameter for %s", dl[q], tt->name);
+      MC_CHECK(mc_h5w_cf(w, d, ln, "1", e));
       H5Dclose(d);
       d = -1;
     }
@@ -264,10 +296,13 @@ static int write_constraints(mc_h5w *w, hid_t f, const mc_spec *spec, const mc_s
     H5ID(cg, H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     snprintf(desc, sizeof desc, "samples whose binding constraint in the year is %s", name);
     MC_CHECK(mc_h5w_attr_str(w, cg, "description", desc, e));
-    MC_CHECK(mc_h5w_years(w, cg, "counts", H5T_NATIVE_UINT64, ny, 0, -1, cnt, "1", NULL, e));
+    MC_CHECK(mc_h5w_years(w, cg, "counts", H5T_NATIVE_UINT64, ny, 0, -1, cnt, desc, "1", NULL, e));
     for (int y = 0; y < ny; y++)
       buf[y] = n ? (double)cnt[y] / (double)n : NAN;
-    MC_CHECK(mc_h5w_years(w, cg, "fraction", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, "1", NULL, e));
+    char ln[200];
+    snprintf(ln, sizeof ln, "fraction of the samples whose binding constraint in the year is %s",
+             name);
+    MC_CHECK(mc_h5w_years(w, cg, "fraction", H5T_NATIVE_DOUBLE, ny, 0, -1, buf, ln, "1", NULL, e));
     H5Gclose(cg);
     cg = -1;
   }
@@ -293,8 +328,10 @@ static int write_results(mc_h5w *w, hid_t f, const mc_job *job, const mc_stats *
     years[y] = spec->base_year + y;
   MC_CHECK(mc_h5w_dset1(w, f, "year", H5T_NATIVE_INT32, ny, years, &w->year, e));
   H5C(H5DSset_scale(w->year, "year"));
+  MC_CHECK(mc_h5w_cf(w, w->year, "calendar year", "1", e));
   MC_CHECK(mc_h5w_dset1(w, f, "percentile", H5T_NATIVE_DOUBLE, nq, spec->pct, &dpct, e));
   H5C(H5DSset_scale(dpct, "percentile"));
+  MC_CHECK(mc_h5w_cf(w, dpct, "percentile level", "percent", e));
   MC_CHECK(write_series(w, f, spec, st, dpct, buf, e));
   H5ID(g, H5Gcreate2(f, "crossover", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (int c = 0; c < spec->ncross; c++)
@@ -319,7 +356,7 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
                 mc_err *e) {
   int rc = MC_OK, in_memory = !(meta && meta->append);
   hid_t f = -1, g = -1, fapl = -1;
-  mc_h5w w = {path, 1, 0, -1};
+  mc_h5w w = {path, 1, 0, -1, 0};
   char part[64];
   mc_h5_quiet();
   if (!in_memory) {
@@ -347,7 +384,7 @@ cleanup:
 int mc_h5_annotate(const char *path, const char *name, const char *value, mc_err *e) {
   int rc = MC_OK;
   hid_t f = -1, g = -1, fapl = -1;
-  mc_h5w w = {path, 0, 0, -1};
+  mc_h5w w = {path, 0, 0, -1, 0};
   char *old = NULL;
   mc_h5_quiet();
   H5ID(fapl, mc_h5_memory_fapl());

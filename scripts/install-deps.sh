@@ -9,7 +9,7 @@
 #   test  (default) demo's packages plus what the test suite needs
 #         (scripts/test.sh): cmocka, the HDF5 tools, Slurm and munge for the
 #         cluster tests, numpy/h5py/xarray/matplotlib for the Python package
-#         and its checks, netCDF tools, groff for the manual page, clang and
+#         and its checks, netCDF tools, udunits (units checks), groff for the manual page, clang and
 #         clang-format (fuzzing, formatting)
 set -euo pipefail
 DEMO=(
@@ -23,7 +23,7 @@ TEST=(
   libcmocka-dev hdf5-tools
   slurmctld slurmd slurm-client munge iproute2
   python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib netcdf-bin
-  groff-base man-db
+  groff-base man-db udunits-bin
   clang-format clang libclang-rt-14-dev
 )
 case "${1:-test}" in

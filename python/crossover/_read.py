@@ -188,7 +188,7 @@ _CROSS_LONG = {
     "probability_se": ("standard error of the {c} crossover probability", "1"),
     "cumulative_se": ("standard error of the {c} cumulative crossover probability", "1"),
     "time_quantiles": ("quantiles of the {c} crossing time (fractional calendar year; "
-                       "NaN where censored)", "year"),
+                       "NaN where censored)", "1"),
     "year_counts_by_regime": ("samples of each regime whose {c} crossover year is the year",
                               "1"),
 }
@@ -323,7 +323,8 @@ def _observation_units(b):
     """Each observation's units, those of its series (read after /series)."""
     if "observation_series" not in b.vars:
         return
-    units = [b.vars[s].attrs.get("units", "") if s in b.vars else ""
+    units = [b.vars[s].attrs.get("display_units", b.vars[s].attrs.get("units", ""))
+             if s in b.vars else ""
              for s in b.vars["observation_series"].values.ravel().tolist()]
     b.add("observation_units", b.vars["observation_series"].dims,
           np.array(units, dtype=object).reshape(b.vars["observation_series"].shape),

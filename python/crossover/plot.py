@@ -43,9 +43,11 @@ def _units(units):
 
 def label(ds, name):
     """A readable label with units for a series (or any variable) of ds,
-    e.g. 'Inference compute (FLOP/yr)'."""
+    e.g. 'Inference compute (FLOP/yr)': the units as a person reads them
+    (`display_units`, where they differ from the UDUNITS `units`)."""
     var = ds[name] if name in ds.variables else None
-    units = var.attrs.get("units") if var is not None else None
+    units = (var.attrs.get("display_units", var.attrs.get("units"))
+             if var is not None else None)
     text = _human(name)
     u = _units(units)
     return f"{text} ({u})" if u else text

@@ -6,9 +6,10 @@
 # Usage: results.sh CROSSOVER MPIEXEC PYTHON3 COMMAND
 #   COMMAND: report | merge | resume | plot
 # The hostile files: corrupt (bytes flipped in the middle of the file, in the
-# state, in a dataset and in an object header), truncated (cut at several
-# lengths), empty, foreign (HDF5 written by h5py, not by Crossover), text,
-# newer (format_version 2, engine_format 99), a directory, a missing file.
+# state (a deflated dataset in its first chunk), in a dataset and in an
+# object header), truncated (cut at several lengths), empty, foreign (HDF5
+# written by h5py, not by Crossover), text, newer (format_version 2,
+# engine_format 99), a directory, a missing file.
 set -u
 exe=$1 mpiexec=$2 py=$3 cmd=$4
 tmp=$(mktemp -d)
@@ -58,8 +59,13 @@ put("corrupt-middle.h5", flip(n // 2))
 f = h5py.File(good, "r")
 for ds in ("state/tau_hist", "state/sketch_counts", "state/xsum", "state/done",
            "series/power/mean", "crossover/compute/probability", "year"):
+    # a contiguous dataset at its offset; a chunked (deflated) one at its
+    # first chunk's, where the flipped bit fails the chunk's checksum
     off = f[ds].id.get_offset()
     size = f[ds].id.get_storage_size()
+    if off is None:
+        info = f[ds].id.get_chunk_info(0)
+        off, size = info.byte_offset, info.size
     b = bytearray(data)
     b[off + size // 2] ^= 0x04  # one bit
     put("corrupt-" + ds.replace("/", "-") + ".h5", b)

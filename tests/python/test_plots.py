@@ -49,7 +49,7 @@ epoch = crossover.open(os.path.join(files, "epoch.h5"), samples=False)
 capped = crossover.open(os.path.join(files, "capped.h5"), samples=False)
 for ds in (epoch, capped):
     for s in crossover.series_names(ds):
-        u = ds[s].attrs["units"]
+        u = ds[s].attrs.get("display_units", ds[s].attrs["units"])
         ax = crossover.fan(ds, s)
         made.append(check(ax, f"fan-{ds.attrs['scenario']}-{s}", None if u == "1" else u))
         if u == "FLOP/yr" and ax.get_yscale() != "log":
