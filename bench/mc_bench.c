@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
     }
     double t1 = now();
     if (rank == 0) {
-      mc_h5_meta meta = {1, size, "", 0};
+      mc_h5_meta meta = {1, size, "", 0, 0};
       if (mc_h5_write(tmpl, &job, res, &meta, &e))
         fprintf(stderr, "%s\n", e.msg);
     }

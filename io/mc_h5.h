@@ -17,6 +17,7 @@ typedef struct mc_h5_meta {
   int part_k, part_n; /* 1/1 for a whole run or a complete merge */
   char created[32];   /* ISO 8601 UTC; filled by mc_h5_write when empty */
   int append;         /* 1: add to an existing file (holding /samples) */
+  int results_only;   /* 1: no /state (crossover export); outputs_checksum on the root */
 } mc_h5_meta;
 
 /* Writes a complete results file at path (serial; call on one rank). The file
@@ -25,6 +26,9 @@ typedef struct mc_h5_meta {
  * of st's done blocks. */
 int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const mc_h5_meta *meta,
                 mc_err *e);
+
+/* The root attribute that marks a results-only file (meta->results_only). */
+#define MC_H5_RESULTS_ONLY "results_only"
 
 /* Reads a results file written by mc_h5_write back into a job (loaded from its
  * `config` text) and its full state. MC_EINPUT, naming the file and what is

@@ -244,6 +244,12 @@ static int read_header(hid_t f, const char *path, int *version, mc_err *e) {
             path, *version, MC_ENGINE_VERSION, MC_FORMAT_VERSION);
   if (*version < 1)
     MC_FAIL(e, MC_EINPUT, "%s: bad format_version %d", path, *version);
+  if (H5Lexists(f, "state", H5P_DEFAULT) <= 0 && H5Aexists(f, MC_H5_RESULTS_ONLY) > 0)
+    MC_FAIL(e, MC_EINPUT,
+            "%s is a results-only file (crossover export): it holds the results but not the "
+            "state that report, plot, merge and run --resume read; use the file it was exported "
+            "from, or read this one in Python (crossover.open)",
+            path);
   if (H5Lexists(f, "state", H5P_DEFAULT) <= 0)
     MC_FAIL(e, MC_EINPUT, "%s: has no state group: cannot be merged or resumed", path);
   R5ID(g, H5Gopen2(f, "state", H5P_DEFAULT), "opening the state group");

@@ -366,10 +366,20 @@ int mc_h5_write(const char *path, const mc_job *job, const mc_stats *st, const m
     H5ID(f, H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
   }
   MC_CHECK(write_results(&w, f, job, st, meta, part, sizeof part, e));
-  MC_CHECK(mc_h5_state_write(&w, f, job, st, part, e));
-  w.summing = 0;
-  H5ID(g, H5Gopen2(f, "state", H5P_DEFAULT));
-  MC_CHECK(mc_h5w_attr_u64(&w, g, "outputs_checksum", w.sum, e));
+  if (meta && meta->results_only) {
+    /* no state: the outputs checksum goes on the root, beside the mark */
+    w.summing = 0;
+    MC_CHECK(mc_h5w_attr_str(&w, f, MC_H5_RESULTS_ONLY,
+                             "results only (crossover export): no /state, so merge, run --resume, "
+                             "report and plot need the file it was exported from",
+                             e));
+    MC_CHECK(mc_h5w_attr_u64(&w, f, "outputs_checksum", w.sum, e));
+  } else {
+    MC_CHECK(mc_h5_state_write(&w, f, job, st, part, e));
+    w.summing = 0;
+    H5ID(g, H5Gopen2(f, "state", H5P_DEFAULT));
+    MC_CHECK(mc_h5w_attr_u64(&w, g, "outputs_checksum", w.sum, e));
+  }
   if (in_memory)
     MC_CHECK(mc_h5_save_image(f, path, e));
 cleanup:

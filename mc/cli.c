@@ -35,6 +35,8 @@ static const char usage[] =
     "               [--samples N] [--seed S] [--force] [--resume] [--quiet]\n"
     "                 one run per combination of the values, all with the same seed;\n"
     "                 writes DIR/<scenario>-<key>=<value>....h5\n"
+    "  export IN.h5 -o OUT.h5 [--force]\n"
+    "                 a results-only copy (no merge/resume state) for sharing\n"
     "  check JOB.yaml validate a job and print its resolved parameters; runs nothing\n"
     "\n"
     "Every command takes --help. Exit status: 0 success; 2 bad usage, job file or\n"
@@ -69,8 +71,9 @@ int mc_cli_main(int argc, char **argv) {
   static const struct {
     const char *name;
     int (*fn)(int, char **);
-  } cmds[] = {{"run", mc_cmd_run},   {"merge", mc_cmd_merge}, {"report", mc_cmd_report},
-              {"plot", mc_cmd_plot}, {"check", mc_cmd_check}, {"sweep", mc_cmd_sweep}};
+  } cmds[] = {{"run", mc_cmd_run},      {"merge", mc_cmd_merge}, {"report", mc_cmd_report},
+              {"plot", mc_cmd_plot},    {"check", mc_cmd_check}, {"sweep", mc_cmd_sweep},
+              {"export", mc_cmd_export}};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
     if (!strcmp(cmd, cmds[i].name))
       return cmds[i].fn(argc - 1, argv + 1);

@@ -11,6 +11,7 @@ int mc_cmd_report(int argc, char **argv);
 int mc_cmd_plot(int argc, char **argv);
 int mc_cmd_check(int argc, char **argv);
 int mc_cmd_sweep(int argc, char **argv);
+int mc_cmd_export(int argc, char **argv);
 
 /* Prints "crossover: <msg>" to stderr. */
 void mc_cli_error(const char *msg);

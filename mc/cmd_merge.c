@@ -180,7 +180,7 @@ typedef struct merged {
 /* Writes the merged file at io (an mc_outfile_write writer). */
 static int write_merged(const char *io, void *ctx, mc_err *e) {
   const merged *m = ctx;
-  mc_h5_meta meta = {1, 1, "", 0};
+  mc_h5_meta meta = {1, 1, "", 0, 0};
   int rc = mc_h5_write(io, m->job, m->st, &meta, e);
   if (rc == MC_OK && m->missing[0]) /* an attribute, so a reader sees what is absent */
     rc = mc_h5_annotate(io, "missing", m->missing, e);

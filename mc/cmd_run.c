@@ -439,7 +439,7 @@ static int checkpoint_publish(run_state *rs, const mc_stats *reduced, mc_err *e)
   int rc = mc_outfile_begin(&o, rs->ckpt, e);
   if (rc != MC_OK)
     return rc;
-  mc_h5_meta meta = {rs->part_k, rs->part_n, "", 0};
+  mc_h5_meta meta = {rs->part_k, rs->part_n, "", 0, 0};
   rc = mc_h5_write(o.io, &rs->job, reduced, &meta, e);
   mc_outfile_fix_message(&o, e);
   if (rc != MC_OK) {
@@ -566,7 +566,7 @@ static int run_engine(run_state *rs, mc_err *e) {
  * this run continued or wrote (any, with --force). */
 static int write_result(run_state *rs, mc_err *e) {
   int rc = MC_OK;
-  mc_h5_meta meta = {rs->part_k, rs->part_n, "", rs->job.spec.samples_out};
+  mc_h5_meta meta = {rs->part_k, rs->part_n, "", rs->job.spec.samples_out, 0};
   if (!rs->job.spec.samples_out)
     MC_CHECK(mc_outfile_begin(&rs->res, rs->out, e));
   rc = mc_h5_write(rs->res.io, &rs->job, rs->result, &meta, e);
