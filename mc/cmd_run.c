@@ -16,6 +16,7 @@
 #include "mc_engine.h"
 #include "mc_h5.h"
 #include "mc_job.h"
+#include "mc_memory.h"
 #include "outfile.h"
 #include "progress.h"
 
@@ -50,9 +51,11 @@ static const char run_usage[] =
     "  -q, --quiet              no progress output\n"
     "\n"
     "The percentile sketches of a rank may hold CROSSOVER_MAX_SKETCH_MB MiB of counters\n"
-    "(environment; default 4096, the default job needs about 12); values spread over\n"
-    "far more octaves than that allows (an overflowing parameter) end the run with exit\n"
-    "status 2 and the series and range at fault.\n"
+    "(environment; default 4096, the default job needs about 12). Before anything is\n"
+    "allocated, a pilot of a few blocks predicts what the job's sketches will need (as\n"
+    "`crossover check` prints it); a job over the limit is refused with exit status 2\n"
+    "and the numbers. Values that still spread further during the run (tails the pilot\n"
+    "did not reach) end it with exit status 2 and the series and range at fault.\n"
     "\n"
     "SIGTERM, SIGINT or SIGUSR1 make every rank finish its block, write the checkpoint\n"
     "and exit with status 3. A job with outputs: {samples: true} is never checkpointed\n"
@@ -504,8 +507,7 @@ static int run_engine(run_state *rs, mc_err *e) {
   ro.progress = rs->a.quiet ? NULL : mc_progress_print;
   ro.progress_ctx = &printer;
   ro.progress_interval = printer.live ? 0.5 : rs->a.prog_interval;
-  const char *mb = getenv("CROSSOVER_MAX_SKETCH_MB");
-  ro.sketch_limit_mb = mb && atol(mb) > 0 ? (size_t)atol(mb) : 0;
+  ro.sketch_limit_mb = mc_cli_sketch_limit_mb();
   ro.inject_fault = getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK");
   ro.fault_rank = ro.inject_fault ? atoi(getenv("CROSSOVER_FAULT_RANK")) : 0;
   ro.fault_block = ro.inject_fault ? atol(getenv("CROSSOVER_FAULT_BLOCK")) : 0;
@@ -603,6 +605,16 @@ int mc_cmd_run(int argc, char **argv) {
   rc = prepare_job(&rs, e);
   if (rc == MC_OK)
     rc = plan_outputs(&rs, e);
+  if ((rc = mc_engine_agree(rc, e, rs.comm)))
+    goto cleanup;
+  /* The sketches' memory, predicted before anything is allocated: rank 0
+   * runs the pilot and every rank ends with its verdict. */
+  if (rs.rank == 0) {
+    mc_memory_estimate m;
+    rc = mc_memory_predict(&rs.job.spec, &m, e);
+    if (rc == MC_OK)
+      rc = mc_memory_check(&rs.job.spec, &m, mc_cli_sketch_limit_mb(), e);
+  }
   if ((rc = mc_engine_agree(rc, e, rs.comm)))
     goto cleanup;
   rc = mc_stats_alloc(&rs.job.spec, &rs.st, e);
