@@ -27,3 +27,10 @@ add_test(NAME hostile_safe_writes
                  ${PYTHON3_DEBIAN})
 set_tests_properties(hostile_safe_writes PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
                      TIMEOUT 900)
+# Memory predicted before allocation: jobs over CROSSOVER_MAX_SKETCH_MB are
+# refused by check and run, under an address-space limit.
+add_test(NAME hostile_memory
+         COMMAND bash ${MC_HOSTILE_DIR}/memory.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${MC_SOURCE_DIR}/jobs)
+set_tests_properties(hostile_memory PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
+                     TIMEOUT 600)
