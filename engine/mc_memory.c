@@ -100,9 +100,9 @@ int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e) {
       out->widest_octaves = oct;
     }
   }
-  out->sketch_bytes = counters * BYTES_PER_COUNTER > (double)SIZE_MAX
-                          ? SIZE_MAX
-                          : (size_t)(counters * BYTES_PER_COUNTER);
+  double bytes = counters * BYTES_PER_COUNTER;
+  out->sketch_bytes = bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+  out->peak_bytes = 2 * bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)(2 * bytes);
 cleanup:
   if (have_w)
     mc_block_work_free(&w);
@@ -114,7 +114,7 @@ cleanup:
 }
 
 int mc_memory_check(const mc_spec *spec, const mc_memory_estimate *m, size_t limit_mb, mc_err *e) {
-  if (m->sketch_bytes <= (limit_mb << 20))
+  if (m->peak_bytes <= (limit_mb << 20))
     return MC_OK;
   const mc_model_type *M = spec->model;
   char widest[2 * MC_NAMELEN + 16];
@@ -125,13 +125,14 @@ int mc_memory_check(const mc_spec *spec, const mc_memory_estimate *m, size_t lim
     snprintf(widest, sizeof widest, "parameter %s", M->param[m->widest_year].key);
   return mc_err_set(
       e, MC_EINPUT,
-      "the percentile sketches of this job would need about %.0f MiB per rank, over the limit of "
+      "the percentile sketches of this job would need about %.0f MiB per rank (rank 0 holds them "
+      "twice at the end: its own and the reduced result), over the limit of "
       "%zu MiB (CROSSOVER_MAX_SKETCH_MB): %d sketches (%d series x %d years, and the parameters) "
       "at outputs.relative_accuracy %g keep %d counters per octave of their values, and the "
       "widest (%s) spans %.0f octaves (measured on %llu samples). Make "
       "outputs.relative_accuracy coarser (each doubling halves the counters), shorten the grid "
       "(time.horizon_year), or raise CROSSOVER_MAX_SKETCH_MB (environment)",
-      (double)m->sketch_bytes / 1048576.0, limit_mb, m->nsketch, M->nseries, mc_spec_nyears(spec),
+      (double)m->peak_bytes / 1048576.0, limit_mb, m->nsketch, M->nseries, mc_spec_nyears(spec),
       spec->rel_acc, 1 << m->mbits, widest, m->widest_octaves,
       (unsigned long long)m->pilot_samples);
 }

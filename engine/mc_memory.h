@@ -29,6 +29,8 @@
 
 typedef struct mc_memory_estimate {
   size_t sketch_bytes;    /* counters of every sketch of one state (series, parameters) */
+  size_t peak_bytes;      /* rank 0's peak: its own state's and the reduced result's
+                             counters, and the result packed for the file */
   size_t fixed_bytes;     /* the rest of one state: counts, histograms, exact sums */
   int nsketch;            /* sketches in the state */
   int mbits;              /* counters per octave: 2^mbits */
@@ -41,12 +43,14 @@ typedef struct mc_memory_estimate {
 
 /* Fills *out for spec. Allocates and frees a pilot state and block buffers of
  * one block (ny * nseries * MC_BLOCK doubles); MC_EFAIL if they cannot be
- * allocated. The prediction covers the sketches of one state as the block
- * loop grows them (the bytes mc_sketch_memory counts for it); rank 0 also
- * holds the reduced result at the end. */
+ * allocated. sketch_bytes covers the sketches of one state as the block loop
+ * grows them (what mc_sketch_memory counts for it, and what the run's own
+ * guard watches); at the end rank 0 also holds the reduced result (exactly
+ * the values' range, at most half of that) and packs it for the file (a
+ * little less again), so its peak is at most twice sketch_bytes. */
 int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e);
 
-/* MC_OK when m's sketches fit in limit_mb MiB; otherwise MC_EINPUT with a
+/* MC_OK when m's peak fits in limit_mb MiB; otherwise MC_EINPUT with a
  * message giving the prediction, what it comes from and the ways out. */
 int mc_memory_check(const mc_spec *spec, const mc_memory_estimate *m, size_t limit_mb, mc_err *e);
 
