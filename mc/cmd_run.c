@@ -430,8 +430,9 @@ static int checkpoint_publish(run_state *rs, const mc_stats *reduced, mc_err *e)
  * A periodic checkpoint that fails is a warning: the previous one stays and
  * the next interval tries again. At a stop (a signal) the exit status tells
  * the truth: 3 only when a checkpoint holds the run. */
-static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
+static int on_checkpoint(void *vctx, const mc_stats *reduced, int *written, mc_err *e) {
   run_state *rs = vctx;
+  *written = 0;
   int stopping = stop_flag ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &stopping, 1, MPI_INT, MPI_MAX, rs->comm);
   if (!reduced)
@@ -444,8 +445,10 @@ static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
                       "output cannot be), so nothing of this run is kept; run it again",
                       done, n);
   mc_err ce = {0};
-  if (checkpoint_publish(rs, reduced, &ce) == MC_OK)
+  if (checkpoint_publish(rs, reduced, &ce) == MC_OK) {
+    *written = 1;
     return MC_OK;
+  }
   if (stopping && rs->ckpt_samples)
     return mc_err_set(e, MC_ESIGNAL,
                       "stopped by a signal at %llu of %llu samples, but the checkpoint could not "
