@@ -18,7 +18,8 @@
 #include "mc_stats.h"
 
 /* Default limit of the sketches' counters per rank, in MiB
- * (mc_run_opts.sketch_limit_mb). The default job needs about 12. */
+ * (mc_run_opts.sketch_limit_mb). The default job needs about 80 on rank 0 (its
+ * state and the reduced result; crossover check predicts it). */
 #define MC_SKETCH_LIMIT_MB 4096
 
 /* Collective over comm: root's root_out (allocated for the same job, and
