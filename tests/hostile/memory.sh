@@ -9,7 +9,7 @@
 # shipped job passes at the default.
 # Usage: memory.sh CROSSOVER MPIEXEC JOBDIR
 set -u
-exe=$(realpath "$1") mpiexec=$2 jobs=$3
+exe=$(realpath "$1") mpiexec=$2 jobs=$(realpath "$3")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

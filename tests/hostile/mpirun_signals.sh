@@ -8,7 +8,7 @@
 # Skipped (with a note) for a launcher that is not Open MPI's.
 # Usage: mpirun_signals.sh CROSSOVER MPIEXEC JOBDIR
 set -u
-exe=$(realpath "$1") mpiexec=$2 jobs=$3
+exe=$(realpath "$1") mpiexec=$2 jobs=$(realpath "$3")
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -47,10 +47,10 @@ grep -q "stopped by a signal at" "$tmp/err" || fail "SIGUSR1: no message: $(head
 signal_mpiexec TERM
 [ "$rc" = 1 ] || fail "SIGTERM to mpiexec: exit $rc; docs/cluster.md says 1"
 
-export OMPI_MCA_odls_base_sigkill_timeout=60
+export OMPI_MCA_odls_base_sigkill_timeout=20
 signal_mpiexec TERM
-[ "$rc" = 1 ] || fail "SIGTERM to mpiexec, sigkill timeout 60: exit $rc; docs/cluster.md says 1"
+[ "$rc" = 1 ] || fail "SIGTERM to mpiexec, sigkill timeout 20: exit $rc; docs/cluster.md says 1"
 [ -e "$tmp/w/out.h5.checkpoint" ] ||
-  fail "SIGTERM to mpiexec, sigkill timeout 60: no checkpoint: $(tail -c 400 "$tmp/err")"
+  fail "SIGTERM to mpiexec, sigkill timeout 20: no checkpoint: $(tail -c 400 "$tmp/err")"
 grep -q "stopped by a signal at" "$tmp/err" || fail "SIGTERM: no message: $(head -c 400 "$tmp/err")"
 echo "mpirun signals: all checks passed"
