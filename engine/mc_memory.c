@@ -1,6 +1,7 @@
 /* Predicts the memory of a job's state: see mc_memory.h. */
 #include "mc_memory.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +129,11 @@ int mc_memory_check(const mc_spec *spec, const mc_memory_estimate *m, size_t lim
       "the percentile sketches of this job would need about %.0f MiB per rank (rank 0 holds them "
       "twice at the end: its own and the reduced result), over the limit of "
       "%zu MiB (CROSSOVER_MAX_SKETCH_MB): %d sketches (%d series x %d years, and the parameters) "
-      "at outputs.relative_accuracy %g keep %d counters per octave of their values, and the "
+      "at outputs.relative_accuracy %g keep %.0f counters per octave of their values, and the "
       "widest (%s) spans %.0f octaves (measured on %llu samples). Make "
       "outputs.relative_accuracy coarser (each doubling halves the counters), shorten the grid "
       "(time.horizon_year), or raise CROSSOVER_MAX_SKETCH_MB (environment)",
       (double)m->peak_bytes / 1048576.0, limit_mb, m->nsketch, M->nseries, mc_spec_nyears(spec),
-      spec->rel_acc, 1 << m->mbits, widest, m->widest_octaves,
+      spec->rel_acc, ldexp(1.0, m->mbits), widest, m->widest_octaves,
       (unsigned long long)m->pilot_samples);
 }

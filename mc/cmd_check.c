@@ -239,9 +239,9 @@ static int print_memory(const mc_job *job, mc_err *e) {
   printf("\nmemory per rank (predicted from a pilot of %llu samples%s):\n",
          (unsigned long long)m.pilot_samples, m.exact ? ", all of them" : "");
   printf("  sketches: %.1f MiB, at most %.1f MiB on rank 0 with the reduced result (%d "
-         "sketches, %d counters per octave; limit %zu MiB, CROSSOVER_MAX_SKETCH_MB)\n",
+         "sketches, %.0f counters per octave; limit %zu MiB, CROSSOVER_MAX_SKETCH_MB)\n",
          (double)m.sketch_bytes / 1048576.0, (double)m.peak_bytes / 1048576.0, m.nsketch,
-         1 << m.mbits, limit);
+         ldexp(1.0, m.mbits), limit);
   printf("  other state: %.1f MiB (counts, crossing-time histograms, exact sums)\n",
          (double)m.fixed_bytes / 1048576.0);
   return mc_memory_check(s, &m, limit, e);
