@@ -236,8 +236,9 @@ static int run_setup(run *r, mc_err *e) {
 
 /* Collective: reduces the state onto rank 0 and hands it to the checkpoint
  * callback. */
-static int checkpoint_now(const run *r, mc_err *e) {
+static int checkpoint_now(const run *r, int *written, mc_err *e) {
   int rc = MC_OK;
+  *written = 0;
   mc_stats *red = NULL;
   if (r->rank == 0)
     rc = mc_stats_alloc(r->spec, &red, e);
@@ -245,7 +246,7 @@ static int checkpoint_now(const run *r, mc_err *e) {
     return e->status;
   rc = mc_stats_reduce(r->st, red, 0, r->comm, e);
   if (rc == MC_OK && r->opts->checkpoint)
-    rc = r->opts->checkpoint(r->opts->checkpoint_ctx, red, e);
+    rc = r->opts->checkpoint(r->opts->checkpoint_ctx, red, written, e);
   mc_stats_free(red);
   return mc_engine_agree(rc, e, r->comm);
 }
@@ -270,10 +271,12 @@ static int run_sync(run *r, uint64_t blocks, mc_err *e) {
   uint64_t left = r->part_samples - r->done_before, approx = blocks * MC_BLOCK;
   uint64_t done_now = r->done_before + (approx < left ? approx : left);
   if (flags[0] || flags[1]) {
-    if ((rc = checkpoint_now(r, e)))
+    int written;
+    if ((rc = checkpoint_now(r, &written, e)))
       return rc;
     r->last_ckpt = now_s();
-    report(r, MC_PROGRESS_CHECKPOINT, done_now, r->part_samples, 0, 0);
+    if (written)
+      report(r, MC_PROGRESS_CHECKPOINT, done_now, r->part_samples, 0, 0);
     if (flags[0])
       MC_RAISE(e, MC_ESIGNAL,
                "stopped by a signal at %llu of %llu samples; the checkpoint holds "

@@ -18,7 +18,8 @@
 #include "mc_stats.h"
 
 /* Default limit of the sketches' counters per rank, in MiB
- * (mc_run_opts.sketch_limit_mb). The default job needs about 12. */
+ * (mc_run_opts.sketch_limit_mb). The default job needs about 80 on rank 0 (its
+ * state and the reduced result; crossover check predicts it). */
 #define MC_SKETCH_LIMIT_MB 4096
 
 /* Collective over comm: root's root_out (allocated for the same job, and
@@ -31,14 +32,17 @@ int mc_stats_reduce(const mc_stats *st, mc_stats *root_out, int root, MPI_Comm c
 void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint64_t *last);
 
 /* Called collectively at checkpoints with the state reduced onto rank 0 (NULL
- * on other ranks). */
-typedef int (*mc_checkpoint_fn)(void *ctx, const mc_stats *reduced, mc_err *e);
+ * on other ranks). Sets *written (rank 0) to 1 when the checkpoint was kept,
+ * 0 when it returns MC_OK without one (a failed write it only warned about):
+ * MC_PROGRESS_CHECKPOINT is reported only for a kept one. */
+typedef int (*mc_checkpoint_fn)(void *ctx, const mc_stats *reduced, int *written, mc_err *e);
 
 /* What a run reports while it goes (mc_run_opts.progress). */
 enum mc_progress_event {
   MC_PROGRESS_RUNNING,    /* done of total samples, at rate samples/s since the start */
   MC_PROGRESS_FINISHED,   /* the last of them: done == total */
-  MC_PROGRESS_CHECKPOINT, /* a checkpoint holding done of total samples was written */
+  MC_PROGRESS_CHECKPOINT, /* a checkpoint holding done of total samples was written (not
+                             reported for one the callback could not write) */
   MC_PROGRESS_STOP_CHECK, /* sampling.stop_when checked after done samples: se against target */
 };
 

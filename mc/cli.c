@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mc_engine.h" /* MC_SKETCH_LIMIT_MB */
 #include "mc_version.h"
 
 static const char usage[] =
@@ -123,4 +124,9 @@ void mc_cli_note_stale_tmp(const char *cmd, const char *out) {
             cmd, slash ? dir : "", slash ? "/" : "", de->d_name, pid);
   }
   closedir(d);
+}
+
+size_t mc_cli_sketch_limit_mb(void) {
+  const char *mb = getenv("CROSSOVER_MAX_SKETCH_MB");
+  return mb && atol(mb) > 0 ? (size_t)atol(mb) : MC_SKETCH_LIMIT_MB;
 }

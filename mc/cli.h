@@ -4,6 +4,8 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <stddef.h>
+
 int mc_cli_main(int argc, char **argv);
 int mc_cmd_run(int argc, char **argv);
 int mc_cmd_merge(int argc, char **argv);
@@ -12,6 +14,10 @@ int mc_cmd_plot(int argc, char **argv);
 int mc_cmd_check(int argc, char **argv);
 int mc_cmd_sweep(int argc, char **argv);
 int mc_cmd_export(int argc, char **argv);
+
+/* MiB of sketch counters a rank may hold: CROSSOVER_MAX_SKETCH_MB when set to
+ * a positive integer, else MC_SKETCH_LIMIT_MB. */
+size_t mc_cli_sketch_limit_mb(void);
 
 /* Prints "crossover: <msg>" to stderr. */
 void mc_cli_error(const char *msg);

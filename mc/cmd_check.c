@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "mc_engine.h"
 #include "mc_job.h"
+#include "mc_memory.h"
 #include "mc_model.h"
 #include "plot.h"
 
@@ -20,7 +21,11 @@ static const char usage[] =
     "parameter (in the order of the model's table, docs/model.md) the distribution\n"
     "as written, its 5th, 50th and 95th percentiles and its unit; defaults are\n"
     "marked. Then the correlations, crossovers and outputs, regimes and\n"
-    "observations. Runs nothing. Control characters in names and text are printed\n"
+    "observations, and the memory the run's state will take per rank: the sketches'\n"
+    "counters are predicted from a pilot of a few blocks of samples (their values'\n"
+    "range decides the size), and a job over CROSSOVER_MAX_SKETCH_MB (environment;\n"
+    "default 4096) is refused, as `crossover run` refuses it before it starts.\n"
+    "Runs nothing else. Control characters in names and text are printed\n"
     "escaped (\\x1b).\n"
     "\n"
     "  --set KEY=VALUE  override one job value (repeatable), as `crossover run`\n"
@@ -30,7 +35,8 @@ static const char usage[] =
     "                   into FILE (one chart)\n"
     "\n"
     "Exit status: 0 when the job is valid; 2 when it is not (the message names the\n"
-    "file, line and column and what was expected).\n";
+    "file, line and column and what was expected) or would need more memory than\n"
+    "the limit allows (the message says how much and what to change).\n";
 
 static void num(double v, char *buf, size_t len) {
   if (isinf(v))
@@ -222,11 +228,33 @@ static void print_rest(const mc_job *job) {
   print_observations(s);
 }
 
-static void print_job(const mc_job *job) {
+/* The predicted memory of the run's state per rank; MC_EINPUT past the limit. */
+static int print_memory(const mc_job *job, mc_err *e) {
+  const mc_spec *s = &job->spec;
+  mc_memory_estimate m;
+  size_t limit = mc_cli_sketch_limit_mb();
+  int rc = mc_memory_predict(s, &m, e);
+  if (rc != MC_OK)
+    return rc;
+  printf("\nmemory per rank (predicted from a pilot of %llu samples%s):\n",
+         (unsigned long long)m.pilot_samples, m.exact ? ", all of them" : "");
+  printf("  sketches: %.1f MiB, at most %.1f MiB on rank 0 with the reduced result (%d "
+         "sketches, %.0f counters per octave; limit %zu MiB, CROSSOVER_MAX_SKETCH_MB)\n",
+         (double)m.sketch_bytes / 1048576.0, (double)m.peak_bytes / 1048576.0, m.nsketch,
+         ldexp(1.0, m.mbits), limit);
+  printf("  other state: %.1f MiB (counts, crossing-time histograms, exact sums)\n",
+         (double)m.fixed_bytes / 1048576.0);
+  return mc_memory_check(s, &m, limit, e);
+}
+
+static int print_job(const mc_job *job, mc_err *e) {
   print_header(job);
   print_params(job);
   print_rest(job);
-  printf("\nthe job is valid\n");
+  int rc = print_memory(job, e);
+  if (rc == MC_OK)
+    printf("\nthe job is valid\n");
+  return rc;
 }
 
 int mc_cmd_check(int argc, char **argv) {
@@ -280,7 +308,7 @@ int mc_cmd_check(int argc, char **argv) {
   mc_err e = {0};
   int rc = mc_job_load_with(path, sets, nsets, job, &e);
   if (rc == MC_OK)
-    print_job(job);
+    rc = print_job(job, &e);
   if (rc == MC_OK && plot)
     rc = mc_plot_inputs(job, plot, &e);
   if (rc != MC_OK)

@@ -16,6 +16,7 @@
 #include "mc_engine.h"
 #include "mc_h5.h"
 #include "mc_job.h"
+#include "mc_memory.h"
 #include "outfile.h"
 #include "progress.h"
 #include "run.h"
@@ -51,12 +52,16 @@ static const char run_usage[] =
     "  -q, --quiet              no progress output\n"
     "\n"
     "The percentile sketches of a rank may hold CROSSOVER_MAX_SKETCH_MB MiB of counters\n"
-    "(environment; default 4096, the default job needs about 12); values spread over\n"
-    "far more octaves than that allows (an overflowing parameter) end the run with exit\n"
-    "status 2 and the series and range at fault.\n"
+    "(environment; default 4096; the default job needs about 80). Before anything is\n"
+    "allocated, a pilot of a few blocks predicts what the job's sketches will need (as\n"
+    "`crossover check` prints it); a job over the limit is refused with exit status 2\n"
+    "and the numbers. Values that still spread further during the run (tails the pilot\n"
+    "did not reach) end it with exit status 2 and the series and range at fault.\n"
     "\n"
     "SIGTERM, SIGINT or SIGUSR1 make every rank finish its block, write the checkpoint\n"
-    "and exit with status 3. A job with outputs: {samples: true} is never checkpointed\n"
+    "and exit with status 3. Under Open MPI's mpirun send SIGUSR1 to mpirun (it passes\n"
+    "it on; SIGTERM to mpirun kills the ranks a second later and exits 1; see\n"
+    "docs/cluster.md). A job with outputs: {samples: true} is never checkpointed\n"
     "(its per-sample output is not): a signal ends it with status 1 and nothing kept.\n"
     "A periodic checkpoint that cannot be written (a full disk) is warned about; the\n"
     "previous one is kept and the run carries on. Without --resume an existing\n"
@@ -462,8 +467,9 @@ static int checkpoint_publish(run_state *rs, const mc_stats *reduced, mc_err *e)
  * A periodic checkpoint that fails is a warning: the previous one stays and
  * the next interval tries again. At a stop (a signal) the exit status tells
  * the truth: 3 only when a checkpoint holds the run. */
-static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
+static int on_checkpoint(void *vctx, const mc_stats *reduced, int *written, mc_err *e) {
   run_state *rs = vctx;
+  *written = 0;
   int stopping = stop_flag ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &stopping, 1, MPI_INT, MPI_MAX, rs->comm);
   if (!reduced)
@@ -476,8 +482,10 @@ static int on_checkpoint(void *vctx, const mc_stats *reduced, mc_err *e) {
              "output cannot be), so nothing of this run is kept; run it again",
              done, n);
   mc_err ce = {0};
-  if (checkpoint_publish(rs, reduced, &ce) == MC_OK)
+  if (checkpoint_publish(rs, reduced, &ce) == MC_OK) {
+    *written = 1;
     return MC_OK;
+  }
   if (stopping && rs->ckpt_samples)
     MC_RAISE(e, MC_ESIGNAL,
              "stopped by a signal at %llu of %llu samples, but the checkpoint could not "
@@ -539,8 +547,7 @@ static int run_engine(run_state *rs, mc_err *e) {
   ro.progress = rs->a.quiet ? NULL : mc_progress_print;
   ro.progress_ctx = &printer;
   ro.progress_interval = printer.live ? 0.5 : rs->a.prog_interval;
-  const char *mb = getenv("CROSSOVER_MAX_SKETCH_MB");
-  ro.sketch_limit_mb = mb && atol(mb) > 0 ? (size_t)atol(mb) : 0;
+  ro.sketch_limit_mb = mc_cli_sketch_limit_mb();
   ro.inject_fault = getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK");
   ro.fault_rank = ro.inject_fault ? atoi(getenv("CROSSOVER_FAULT_RANK")) : 0;
   ro.fault_block = ro.inject_fault ? atol(getenv("CROSSOVER_FAULT_BLOCK")) : 0;
@@ -661,6 +668,16 @@ int mc_run_job(const mc_run_args *a, MPI_Comm comm, int *skipped, mc_err *e) {
   if (skipped)
     *skipped = rc == MC_OK && rs.done;
   if (rc != MC_OK || rs.done)
+    goto cleanup;
+  /* The sketches' memory, predicted before anything is allocated: rank 0
+   * runs the pilot and every rank ends with its verdict. */
+  if (rs.rank == 0) {
+    mc_memory_estimate m;
+    rc = mc_memory_predict(&rs.job.spec, &m, e);
+    if (rc == MC_OK)
+      rc = mc_memory_check(&rs.job.spec, &m, mc_cli_sketch_limit_mb(), e);
+  }
+  if ((rc = mc_engine_agree(rc, e, rs.comm)))
     goto cleanup;
   rc = mc_stats_alloc(&rs.job.spec, &rs.st, e);
   if ((rc = mc_engine_agree(rc, e, rs.comm)))

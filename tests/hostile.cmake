@@ -27,3 +27,18 @@ add_test(NAME hostile_safe_writes
                  ${PYTHON3_DEBIAN})
 set_tests_properties(hostile_safe_writes PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
                      TIMEOUT 900)
+# Memory predicted before allocation: jobs over CROSSOVER_MAX_SKETCH_MB are
+# refused by check and run, under an address-space limit.
+add_test(NAME hostile_memory
+         COMMAND bash ${MC_HOSTILE_DIR}/memory.sh $<TARGET_FILE:crossover> ${MPIEXEC_EXECUTABLE}
+                 ${MC_SOURCE_DIR}/jobs)
+set_tests_properties(hostile_memory PROPERTIES ENVIRONMENT "${MC_TEST_ENV}" LABELS hostile
+                     TIMEOUT 600)
+# Signals to Open MPI's mpiexec itself (docs/cluster.md): SIGUSR1 exits 3 with
+# a checkpoint; SIGTERM exits 1, with a checkpoint only when the ranks are given
+# time (odls_base_sigkill_timeout).
+add_test(NAME hostile_mpirun_signals
+         COMMAND bash ${MC_HOSTILE_DIR}/mpirun_signals.sh $<TARGET_FILE:crossover>
+                 ${MPIEXEC_EXECUTABLE} ${MC_SOURCE_DIR}/jobs)
+set_tests_properties(hostile_mpirun_signals PROPERTIES ENVIRONMENT "${MC_TEST_ENV}"
+                     LABELS hostile TIMEOUT 600)

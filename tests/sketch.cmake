@@ -7,3 +7,8 @@ foreach(t test_sketch test_xsum)
   target_include_directories(${t} PRIVATE ${PROJECT_SOURCE_DIR}/engine
                                           ${PROJECT_SOURCE_DIR}/distributions)
 endforeach()
+
+# The prediction of a job's sketch memory (engine/mc_memory.c) against the
+# counters its blocks really allocate.
+mc_unit_test(test_memory test_memory.c mc_io)
+target_compile_definitions(test_memory PRIVATE MC_SOURCE_DIR="${MC_SOURCE_DIR}")

@@ -228,8 +228,9 @@ typedef struct kept {
   mc_stats *st;
 } kept;
 
-static int keep(void *ctx, const mc_stats *reduced, mc_err *e) {
+static int keep(void *ctx, const mc_stats *reduced, int *written, mc_err *e) {
   kept *k = ctx;
+  *written = 1;
   if (!reduced)
     return MC_OK;
   mc_stats_free(k->st);

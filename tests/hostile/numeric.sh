@@ -5,7 +5,7 @@
 # (/state/fault_range) and each series' non-finite count per year must equal a
 # brute-force count over the per-sample inputs (/samples), at 1 and 2 ranks
 # and after a merge of parts; `report` must warn naming training.growth and
-# the series and years. Past CROSSOVER_MAX_SKETCH_MB the run ends cleanly.
+# the series and years. Past CROSSOVER_MAX_SKETCH_MB the run is refused cleanly.
 # Usage: numeric.sh CROSSOVER MPIEXEC PYTHON3
 set -u
 exe=$1 mpiexec=$2 py=$3
@@ -117,16 +117,17 @@ done
 cat "$tmp/err"
 
 # Values spread over a huge range need huge sketches: past CROSSOVER_MAX_SKETCH_MB
-# every rank ends with a message naming the widest band and the way out, exit 2,
-# nothing written (rather than the kernel killing the run).
+# the run is refused before it starts (the pilot measures the range), with a
+# message naming the widest band and the way out, exit 2, nothing written
+# (rather than the kernel killing the run).
 sed 's/relative_accuracy: 0.01, samples: true/relative_accuracy: 0.001/' "$tmp/job.yaml" >"$tmp/wide.yaml"
 CROSSOVER_MAX_SKETCH_MB=8 timeout 300 "$mpiexec" -n 2 --oversubscribe "$exe" run "$tmp/wide.yaml" \
   -q -o "$tmp/wide.h5" 2>"$tmp/err"
 rc=$?
 [ "$rc" = 2 ] || fail "a run past the sketch memory limit exited $rc, expected 2: $(cat "$tmp/err")"
-for w in "need more than 8 MiB" "CROSSOVER_MAX_SKETCH_MB" "the values of " "octaves"; do
+for w in "would need about" "limit of 8 MiB" "CROSSOVER_MAX_SKETCH_MB" "the widest (" "octaves"; do
   grep -qF -- "$w" "$tmp/err" || fail "the memory message lacks '$w': $(cat "$tmp/err")"
 done
 ls "$tmp" | grep -q '^wide.h5' && fail "a run stopped by the memory limit left $(ls "$tmp" | grep wide.h5)"
-grep -m1 "need more than" "$tmp/err"
+grep -m1 "would need about" "$tmp/err"
 echo "numeric: all checks passed"

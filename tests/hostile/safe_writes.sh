@@ -229,7 +229,8 @@ tr '\n' ' ' <"$tmp/out" | grep -q "only the $held samples both drew" ||
 [ "$failures" = "$f0" ] && ok
 
 # 8. A periodic checkpoint that fails (a full disk) is a warning; the run
-# carries on and tries again, and ends with the same bits as a clean run.
+# carries on and tries again, and ends with the same bits as a clean run. The
+# progress output says "checkpoint written" only for the ones that were.
 if mkdir -p "$tmp/full" && mount -t tmpfs -o size=6m tmpfs "$tmp/full" 2>/dev/null; then
   mounts+=("$tmp/full")
   begin "a periodic checkpoint on a full disk"
@@ -250,6 +251,12 @@ if mkdir -p "$tmp/full" && mount -t tmpfs -o size=6m tmpfs "$tmp/full" 2>/dev/nu
   rc=$?
   [ "$rc" = 0 ] || fail "exited $rc: $(tail -c 400 "$tmp/err")"
   grep -q "still holds the previous one" "$tmp/err" || fail "warning: $(grep warning "$tmp/err")"
+  # the progress output must not call a failed checkpoint written
+  for n in $(sed -n 's/.*the checkpoint at \([0-9]*\) samples was not written.*/\1/p' "$tmp/err"); do
+    grep -q "^checkpoint written at $n /" "$tmp/err" &&
+      fail "the failed checkpoint at $n samples is reported written: $(grep -n "$n" "$tmp/err" | head -c 400)"
+  done
+  grep -q "^checkpoint written at" "$tmp/err" || fail "no checkpoint reported written: $(head -c 300 "$tmp/err")"
   "$py" "$(dirname "$0")/../h5same.py" "$tmp/ref.h5" "$tmp/full/out.h5" >/dev/null ||
     fail "the result differs from a clean run"
   [ -e "$tmp/full/out.h5.checkpoint" ] && fail "the checkpoint was left"
