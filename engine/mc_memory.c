@@ -58,7 +58,7 @@ int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e) {
   int have_smp = 0, have_w = 0;
   memset(&w, 0, sizeof w);
   if (!pilot)
-    return mc_err_set(e, MC_EFAIL, "out of memory predicting the run's memory");
+    MC_RAISE(e, MC_EFAIL, "out of memory predicting the run's memory");
   /* The same job with one counter per octave (mbits 0). */
   *pilot = *spec;
   pilot->rel_acc = 0.5;
@@ -124,7 +124,7 @@ int mc_memory_check(const mc_spec *spec, const mc_memory_estimate *m, size_t lim
              spec->base_year + m->widest_year);
   else
     snprintf(widest, sizeof widest, "parameter %s", M->param[m->widest_year].key);
-  return mc_err_set(
+  MC_RAISE(
       e, MC_EINPUT,
       "the percentile sketches of this job would need about %.0f MiB per rank (rank 0 holds them "
       "twice at the end: its own and the reduced result), over the limit of "
