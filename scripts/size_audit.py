@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Lists C sources over the size limits: a file over 1000 lines, a function
 over 120 lines (from the line of its name to its closing brace). tests/,
-fuzz/ and bench/ are not audited; files named in ALLOWED are data, not code
+fuzz/, bench/ and build trees (any folder holding a CMakeCache.txt, such as
+build-sanitize/) are not audited; files named in ALLOWED are data, not code
 (docs/architecture.md says why). Functions are found crudely: a top-level
 '{' whose statement text ends in ')' (a function head, not a struct or an
 initializer), matched to its closing brace after strings and comments are
@@ -61,7 +62,8 @@ def main():
     for d, dirs, files in os.walk(root):
         rel_d = os.path.relpath(d, root)
         dirs[:] = sorted(x for x in dirs if not (rel_d == "." and x in SKIP_DIRS)
-                         and not x.startswith("."))
+                         and not x.startswith(".")
+                         and not os.path.exists(os.path.join(d, x, "CMakeCache.txt")))
         for f in sorted(files):
             if not f.endswith((".c", ".h")):
                 continue
