@@ -12,6 +12,8 @@
 # A node sees the machine's file system (munge's socket, the build tree, the jobs'
 # output folder: the shared file system of a real cluster) except for its own /tmp,
 # /dev/shm (empty tmpfs, as on separate machines) and /etc/hosts (names the nodes).
+# A source or build tree under /tmp stays visible in the node's /tmp (slurm-up.sh
+# binds its top folder back in).
 #
 # Environment (all optional):
 #   SLURM_CONF       where slurm.conf goes (default /etc/slurm/slurm.conf)

@@ -115,6 +115,19 @@ EOF
   )
 else
   mapfile -t nodes < <(node_names)
+  # The top folders under /tmp that hold the source tree or the working folder
+  # (where the tests put the build tree and their jobs' files): the nodes' private
+  # /tmp must still show them.
+  keep_tmp=()
+  for d in "$(cd "$here/.." && pwd -P)" "$(pwd -P)"; do
+    case $d/ in
+      /tmp/?*/*)
+        top=${d#/tmp/}
+        top=/tmp/${top%%/*}
+        [[ " ${keep_tmp[*]} " == *" $top "* ]] || keep_tmp+=("$top")
+        ;;
+    esac
+  done
   node_lines=
   for n in "${nodes[@]}"; do
     node_lines+="NodeName=$n NodeAddr=$(node_addr "$n") CPUs=$node_cpus RealMemory=$((mem / ${#nodes[@]})) State=UNKNOWN"$'\n'
@@ -125,6 +138,7 @@ else
 # a slurmd in its own network, UTS and mount namespaces (.ci/slurm-common.sh).
 SlurmctldHost=$host($net.1)
 $common_conf
+# Folders of /tmp the nodes see in their private /tmp: ${keep_tmp[*]:-none}
 # One spool folder, pid file and log per node (%n: the node's name).
 SlurmdSpoolDir=/var/spool/slurmd/%n
 SlurmdPidFile=/run/slurmd-%n.pid
@@ -176,23 +190,36 @@ net_up() {
 # start_node NAME: slurmd for node NAME in its namespaces. The network namespace is
 # the node's; the UTS namespace gives it its hostname; the mount namespace its own
 # /tmp and /dev/shm (PMIx and Open MPI keep per-step files there under names that
-# would collide between nodes) and an /etc/hosts that names the nodes.
+# would collide between nodes) and an /etc/hosts that names the nodes. The folders
+# of $keep_tmp (the source and build trees when they lie under /tmp) stay visible in
+# the node's /tmp: each is bound to a holding place first, and back after.
 start_node() {
-  local n=$1 private_tmp=1
-  # A build tree under /tmp would vanish under the node's own /tmp.
-  case $(cd "$here/.." && pwd -P)/ in /tmp/*) private_tmp=0 ;; esac
-  mkdir -p "/var/spool/slurmd/$n"
+  local n=$1
+  mkdir -p "/var/spool/slurmd/$n" "$state/keep-$n"
   rm -f "/run/slurmd-$n.pid"
   # shellcheck disable=SC2016 # expanded by the inner shell
   nsenter --net="/run/netns/$n" -- unshare --uts --mount --propagation slave -- \
     /bin/sh -ec '
-      hostname "$1"
-      if [ "$3" = 1 ]; then
-        mount -t tmpfs -o mode=1777 tmpfs /tmp
-        mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-      fi
-      mount --bind "$2" /etc/hosts
-      exec slurmd -c -N "$1"' sh "$n" "$state/hosts" "$private_tmp"
+      n=$1 hosts=$2 hold=$3
+      shift 3
+      hostname "$n"
+      mount --bind "$hosts" /etc/hosts
+      i=0
+      for d in "$@"; do
+        mkdir -p "$hold/$i"
+        mount --bind "$d" "$hold/$i"
+        i=$((i + 1))
+      done
+      mount -t tmpfs -o mode=1777 tmpfs /tmp
+      mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+      i=0
+      for d in "$@"; do
+        mkdir -p "$d"
+        mount --bind "$hold/$i" "$d"
+        umount "$hold/$i"
+        i=$((i + 1))
+      done
+      exec slurmd -c -N "$n"' sh "$n" "$state/hosts" "$state/keep-$n" "${keep_tmp[@]}"
 }
 
 if the_same; then
