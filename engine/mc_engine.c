@@ -208,7 +208,9 @@ static int run_setup(run *r, mc_err *e) {
                     "which part %d/%d alone cannot see; run the whole job (without --part), or "
                     "drop stop_when and give sampling.samples",
                     o->part_k, o->part_n);
-  if (rc == MC_OK)
+  if (rc == MC_OK && o->sampler)
+    r->smp = *o->sampler; /* read-only tables, freed by the caller */
+  else if (rc == MC_OK)
     rc = mc_sampler_init(&r->smp, r->spec, e);
   size_t limit_mb = o->sketch_limit_mb ? o->sketch_limit_mb : MC_SKETCH_LIMIT_MB;
   if (rc == MC_OK)
@@ -420,7 +422,8 @@ int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MP
          t > r.t0 ? (double)(end - r.done_before) / (t - r.t0) : 0, 0);
   MC_CHECK(run_reduce(&r, stopped, result, e));
 cleanup:
-  mc_sampler_free(&r.smp);
+  if (!opts->sampler)
+    mc_sampler_free(&r.smp);
   free(r.todo);
   mc_block_work_free(&r.w);
   return rc;

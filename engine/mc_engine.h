@@ -69,6 +69,9 @@ typedef struct mc_run_opts {
   double progress_interval; /* seconds between MC_PROGRESS_RUNNING reports */
   double *phase_time;       /* NULL, or MC_NPHASES seconds this rank spent, added to */
   size_t sketch_limit_mb;   /* counters the sketches may hold per rank; 0: MC_SKETCH_LIMIT_MB */
+  const mc_sampler *sampler; /* NULL, or a sampler of this spec already built (for the memory
+                                pilot, mc_memory_predict) to use instead of building one; the
+                                caller keeps and frees it */
   /* A test hook (tests/hostile/faults.sh): with inject_fault set, rank
    * fault_rank fails instead of processing the fault_block-th block (from 0)
    * it takes in this run, as an I/O or memory failure would. */

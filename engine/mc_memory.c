@@ -48,7 +48,8 @@ static double store_counters(int64_t len, int mbits, int exact) {
   return n < MIN_COUNTERS ? MIN_COUNTERS : 2 * n;
 }
 
-int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e) {
+int mc_memory_predict(const mc_spec *spec, const mc_sampler *given, mc_memory_estimate *out,
+                      mc_err *e) {
   int rc = MC_OK;
   memset(out, 0, sizeof *out);
   mc_spec *pilot = malloc(sizeof *pilot);
@@ -66,8 +67,12 @@ int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e) {
   out->mbits = mc_sketch_mbits(spec->rel_acc);
   out->nsketch = mc_stats_nsketch(st);
   out->fixed_bytes = fixed_bytes(st);
-  MC_CHECK(mc_sampler_init(&smp, pilot, e));
-  have_smp = 1;
+  if (given) {
+    smp = *given; /* the tables are read only; the copy is not freed */
+  } else {
+    MC_CHECK(mc_sampler_init(&smp, pilot, e));
+    have_smp = 1;
+  }
   MC_CHECK(mc_block_work_alloc(&w, pilot, st->ny, SIZE_MAX, e));
   have_w = 1;
   mc_model model;

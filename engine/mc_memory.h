@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mc_sample.h"
 #include "mc_spec.h"
 
 /* Blocks the pilot runs at most (fewer on a long grid). */
@@ -47,8 +48,13 @@ typedef struct mc_memory_estimate {
  * grows them (what mc_sketch_memory counts for it, and what the run's own
  * guard watches); at the end rank 0 also holds the reduced result (exactly
  * the values' range, at most half of that) and packs it for the file (a
- * little less again), so its peak is at most twice sketch_bytes. */
-int mc_memory_predict(const mc_spec *spec, mc_memory_estimate *out, mc_err *e);
+ * little less again), so its peak is at most twice sketch_bytes. smp is a
+ * sampler of spec to draw the pilot's samples with (the run's own, which
+ * mc_run_opts.sampler can hand on), or NULL to build one here: for a job
+ * with tabled distributions (pert, beta, gamma) that construction is most of
+ * the pilot's cost. */
+int mc_memory_predict(const mc_spec *spec, const mc_sampler *smp, mc_memory_estimate *out,
+                      mc_err *e);
 
 /* MC_OK when m's peak fits in limit_mb MiB; otherwise MC_EINPUT with a
  * message giving the prediction, what it comes from and the ways out. */

@@ -233,7 +233,7 @@ static int print_memory(const mc_job *job, mc_err *e) {
   const mc_spec *s = &job->spec;
   mc_memory_estimate m;
   size_t limit = mc_cli_sketch_limit_mb();
-  int rc = mc_memory_predict(s, &m, e);
+  int rc = mc_memory_predict(s, NULL, &m, e);
   if (rc != MC_OK)
     return rc;
   printf("\nmemory per rank (predicted from a pilot of %llu samples%s):\n",

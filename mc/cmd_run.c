@@ -100,7 +100,9 @@ typedef struct run_state {
   ino_t ckpt_ino;
   uint64_t ckpt_samples; /* samples in the checkpoint on disk (0: none of this run) */
   double t0;
-  int done; /* keep_done: OUT already holds this job */
+  int done;        /* keep_done: OUT already holds this job */
+  mc_sampler smp;  /* rank 0: built once, for the memory pilot and the run */
+  int have_smp;
 } run_state;
 
 void mc_run_args_init(mc_run_args *a) {
@@ -548,6 +550,7 @@ static int run_engine(run_state *rs, mc_err *e) {
   ro.progress_ctx = &printer;
   ro.progress_interval = printer.live ? 0.5 : rs->a.prog_interval;
   ro.sketch_limit_mb = mc_cli_sketch_limit_mb();
+  ro.sampler = rs->have_smp ? &rs->smp : NULL;
   ro.inject_fault = getenv("CROSSOVER_FAULT_RANK") && getenv("CROSSOVER_FAULT_BLOCK");
   ro.fault_rank = ro.inject_fault ? atoi(getenv("CROSSOVER_FAULT_RANK")) : 0;
   ro.fault_block = ro.inject_fault ? atol(getenv("CROSSOVER_FAULT_BLOCK")) : 0;
@@ -649,6 +652,8 @@ static void run_state_free(run_state *rs) {
     mc_outfile_discard(&rs->res);
   mc_stats_free(rs->st);
   mc_stats_free(rs->result);
+  if (rs->have_smp)
+    mc_sampler_free(&rs->smp);
   if (rs->job_loaded)
     mc_job_free(&rs->job);
 }
@@ -670,10 +675,14 @@ int mc_run_job(const mc_run_args *a, MPI_Comm comm, int *skipped, mc_err *e) {
   if (rc != MC_OK || rs.done)
     goto cleanup;
   /* The sketches' memory, predicted before anything is allocated: rank 0
-   * runs the pilot and every rank ends with its verdict. */
+   * runs the pilot, with the sampler its run then uses, and every rank ends
+   * with its verdict. */
   if (rs.rank == 0) {
     mc_memory_estimate m;
-    rc = mc_memory_predict(&rs.job.spec, &m, e);
+    rc = mc_sampler_init(&rs.smp, &rs.job.spec, e);
+    rs.have_smp = rc == MC_OK;
+    if (rc == MC_OK)
+      rc = mc_memory_predict(&rs.job.spec, &rs.smp, &m, e);
     if (rc == MC_OK)
       rc = mc_memory_check(&rs.job.spec, &m, mc_cli_sketch_limit_mb(), e);
   }

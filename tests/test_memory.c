@@ -47,7 +47,7 @@ static void check_job(const char *path, const char *const *sets, int nsets) {
   if (mc_job_load_with(path, sets, nsets, job, &e) != MC_OK)
     fail_msg("%s: %s", path, e.msg);
   mc_memory_estimate m;
-  assert_int_equal(mc_memory_predict(&job->spec, &m, &e), MC_OK);
+  assert_int_equal(mc_memory_predict(&job->spec, NULL, &m, &e), MC_OK);
   size_t got = actual_bytes(&job->spec);
   printf("%s%s%s: predicted %zu bytes (pilot %llu samples%s), held %zu (ratio %.2f)\n", path,
          nsets ? " " : "", nsets ? sets[nsets - 1] : "", m.sketch_bytes,
