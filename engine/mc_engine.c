@@ -152,6 +152,53 @@ int mc_engine_agree(int rc, mc_err *e, MPI_Comm comm) {
   return status;
 }
 
+/* ---- resuming from a checkpoint ----------------------------------------------- */
+
+static int resume_check(const mc_spec *spec, int part_k, int part_n, const mc_resume_from *from,
+                        const mc_stats *st, mc_err *e) {
+  const mc_stats *ck = from->state;
+  if (from->digest != mc_spec_digest(spec))
+    MC_RAISE(e, MC_EINPUT,
+             "--resume: %s was written for a different job (the job file, --samples or --seed "
+             "changed since); resume with the same job or start afresh without --resume",
+             from->name);
+  if (memcmp(ck->shift, st->shift, sizeof *st->shift * st->nser * st->ny) != 0 ||
+      (st->nsens && memcmp(ck->sens_shift, st->sens_shift,
+                           sizeof *st->sens_shift * (size_t)st->nsens) != 0))
+    MC_RAISE(e, MC_EINPUT,
+             "--resume: %s was written by another build of the engine (its moment shifts "
+             "differ), so this one cannot continue it exactly; start afresh without --resume",
+             from->name);
+  if (from->part_k != part_k || from->part_n != part_n)
+    MC_RAISE(e, MC_EINPUT, "--resume: %s is part %d/%d, this run is part %d/%d", from->name,
+             from->part_k, from->part_n, part_k, part_n);
+  return MC_OK;
+}
+
+int mc_engine_resume(const mc_spec *spec, int part_k, int part_n, mc_resume_from *from,
+                     mc_stats **st, MPI_Comm comm, mc_err *e) {
+  int rank, rc = MC_OK;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) {
+    rc = resume_check(spec, part_k, part_n, from, *st, e);
+    if (rc == MC_OK) {
+      mc_stats_free(*st);
+      *st = from->state;
+    } else {
+      mc_stats_free(from->state);
+    }
+    from->state = NULL;
+  }
+  if ((rc = mc_engine_agree(rc, e, comm)))
+    return rc;
+  uint64_t nbytes = ((*st)->nblocks + 7) / 8;
+  for (uint64_t off = 0; off < nbytes; off += 1u << 30) {
+    int cnt = (int)(nbytes - off < (1u << 30) ? nbytes - off : (1u << 30));
+    MPI_Bcast((*st)->done + off, cnt, MPI_UINT8_T, 0, comm);
+  }
+  return MC_OK;
+}
+
 void mc_engine_part_blocks(uint64_t nblocks, int k, int n, uint64_t *first, uint64_t *last) {
   /* 128-bit products: exact for any block count */
   *first = (uint64_t)((unsigned __int128)nblocks * (unsigned)(k - 1) / (unsigned)n);

@@ -87,6 +87,24 @@ typedef struct mc_run_opts {
 int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MPI_Comm comm,
                   mc_stats **result, mc_err *e);
 
+/* A checkpoint to continue (mc_engine_resume). */
+typedef struct mc_resume_from {
+  const char *name;   /* the checkpoint, for messages */
+  mc_stats *state;    /* rank 0: its state as read (taken over); NULL on the others */
+  uint64_t digest;    /* mc_spec_digest of the job it was written for */
+  int part_k, part_n; /* the part of the job it holds (1/1: all of it) */
+} mc_resume_from;
+
+/* Collective: continues a run of spec, part part_k/part_n, from a checkpoint.
+ * Rank 0 checks that from continues exactly this run: the same job (digest),
+ * the same engine build (the moment shifts of *st, fresh from mc_stats_alloc),
+ * the same part; then replaces its *st by from->state. Every rank then
+ * receives the bitmap of blocks done, so that mc_engine_run skips them.
+ * from->state is consumed on rank 0 whatever the outcome. MC_EINPUT on every
+ * rank when the checkpoint is of another run. */
+int mc_engine_resume(const mc_spec *spec, int part_k, int part_n, mc_resume_from *from,
+                     mc_stats **st, MPI_Comm comm, mc_err *e);
+
 /* Collective: returns MC_OK when rc is MC_OK on every rank; otherwise the
  * status of the lowest failing rank, whose message every rank's e then holds
  * (prefixed "rank R: " on the others). Call before any collective that

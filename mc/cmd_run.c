@@ -376,52 +376,30 @@ static int plan_outputs(run_state *rs, mc_err *e) {
  * rank then learns its done blocks. Collective. */
 static int load_checkpoint(run_state *rs, mc_err *e) {
   int rc = MC_OK;
-  mc_job cjob;
-  mc_stats *resumed = NULL;
-  mc_h5_meta cmeta;
+  mc_resume_from from = {rs->ckpt, NULL, 0, 0, 0};
   if (rs->rank == 0) {
-    struct stat sb;
-    rc = mc_h5_read(rs->ckpt, &cjob, &resumed, &cmeta, e);
+    mc_job cjob;
+    mc_h5_meta cmeta;
+    rc = mc_h5_read(rs->ckpt, &cjob, &from.state, &cmeta, e);
     if (rc == MC_OK) {
-      const mc_stats *st = rs->st;
-      if (mc_spec_digest(&cjob.spec) != mc_spec_digest(&rs->job.spec))
-        rc = mc_err_set(e, MC_EINPUT,
-                        "--resume: %s was written for a different job (the job file, --samples "
-                        "or --seed changed since); resume with the same job or start afresh "
-                        "without --resume",
-                        rs->ckpt);
-      else if (memcmp(resumed->shift, st->shift, sizeof *st->shift * st->nser * st->ny) != 0 ||
-               (st->nsens && memcmp(resumed->sens_shift, st->sens_shift,
-                                    sizeof *st->sens_shift * (size_t)st->nsens) != 0))
-        rc = mc_err_set(e, MC_EINPUT,
-                        "--resume: %s was written by another build of the engine (its moment "
-                        "shifts differ), so this one cannot continue it exactly; start afresh "
-                        "without --resume",
-                        rs->ckpt);
-      else if (cmeta.part_k != rs->part_k || cmeta.part_n != rs->part_n)
-        rc = mc_err_set(e, MC_EINPUT, "--resume: %s is part %d/%d, this run is part %d/%d",
-                        rs->ckpt, cmeta.part_k, cmeta.part_n, rs->part_k, rs->part_n);
+      from.digest = mc_spec_digest(&cjob.spec);
+      from.part_k = cmeta.part_k;
+      from.part_n = cmeta.part_n;
       mc_job_free(&cjob);
     }
-    if (rc == MC_OK && lstat(rs->ckpt, &sb) == 0) {
-      rs->ckpt_owned = 1; /* later checkpoints replace the one continued */
-      rs->ckpt_dev = sb.st_dev;
-      rs->ckpt_ino = sb.st_ino;
-      rs->ckpt_samples = mc_stats_done_samples(resumed);
-    }
-    if (rc == MC_OK) {
-      mc_stats_free(rs->st);
-      rs->st = resumed;
-      resumed = NULL;
-    }
   }
-  mc_stats_free(resumed);
-  if ((rc = mc_engine_agree(rc, e, rs->comm)))
+  if ((rc = mc_engine_agree(rc, e, rs->comm))) {
+    mc_stats_free(from.state);
     return rc;
-  uint64_t nbytes = (rs->st->nblocks + 7) / 8;
-  for (uint64_t off = 0; off < nbytes; off += 1u << 30) {
-    int cnt = (int)(nbytes - off < (1u << 30) ? nbytes - off : (1u << 30));
-    MPI_Bcast(rs->st->done + off, cnt, MPI_UINT8_T, 0, rs->comm);
+  }
+  if ((rc = mc_engine_resume(&rs->job.spec, rs->part_k, rs->part_n, &from, &rs->st, rs->comm, e)))
+    return rc;
+  struct stat sb;
+  if (rs->rank == 0 && lstat(rs->ckpt, &sb) == 0) {
+    rs->ckpt_owned = 1; /* later checkpoints replace the one continued */
+    rs->ckpt_dev = sb.st_dev;
+    rs->ckpt_ino = sb.st_ino;
+    rs->ckpt_samples = mc_stats_done_samples(rs->st);
   }
   if (rs->rank == 0 && !rs->a.quiet)
     fprintf(stderr, "resuming from %s: %llu of %llu samples already done\n", rs->ckpt,
