@@ -163,8 +163,8 @@ static int resume_check(const mc_spec *spec, int part_k, int part_n, const mc_re
              "changed since); resume with the same job or start afresh without --resume",
              from->name);
   if (memcmp(ck->shift, st->shift, sizeof *st->shift * st->nser * st->ny) != 0 ||
-      (st->nsens && memcmp(ck->sens_shift, st->sens_shift,
-                           sizeof *st->sens_shift * (size_t)st->nsens) != 0))
+      (st->nsens &&
+       memcmp(ck->sens_shift, st->sens_shift, sizeof *st->sens_shift * (size_t)st->nsens) != 0))
     MC_RAISE(e, MC_EINPUT,
              "--resume: %s was written by another build of the engine (its moment shifts "
              "differ), so this one cannot continue it exactly; start afresh without --resume",

@@ -66,9 +66,9 @@ typedef struct mc_run_opts {
   volatile sig_atomic_t *stop; /* set by a signal handler; may be NULL */
   mc_progress_fn progress;     /* NULL: no progress reported */
   void *progress_ctx;
-  double progress_interval; /* seconds between MC_PROGRESS_RUNNING reports */
-  double *phase_time;       /* NULL, or MC_NPHASES seconds this rank spent, added to */
-  size_t sketch_limit_mb;   /* counters the sketches may hold per rank; 0: MC_SKETCH_LIMIT_MB */
+  double progress_interval;  /* seconds between MC_PROGRESS_RUNNING reports */
+  double *phase_time;        /* NULL, or MC_NPHASES seconds this rank spent, added to */
+  size_t sketch_limit_mb;    /* counters the sketches may hold per rank; 0: MC_SKETCH_LIMIT_MB */
   const mc_sampler *sampler; /* NULL, or a sampler of this spec already built (for the memory
                                 pilot, mc_memory_predict) to use instead of building one; the
                                 caller keeps and frees it */

@@ -100,8 +100,8 @@ typedef struct run_state {
   ino_t ckpt_ino;
   uint64_t ckpt_samples; /* samples in the checkpoint on disk (0: none of this run) */
   double t0;
-  int done;        /* keep_done: OUT already holds this job */
-  mc_sampler smp;  /* rank 0: built once, for the memory pilot and the run */
+  int done;       /* keep_done: OUT already holds this job */
+  mc_sampler smp; /* rank 0: built once, for the memory pilot and the run */
   int have_smp;
 } run_state;
 
@@ -109,6 +109,47 @@ void mc_run_args_init(mc_run_args *a) {
   memset(a, 0, sizeof *a);
   a->ckpt_interval = 600;
   a->prog_interval = 60;
+}
+
+int mc_run_parse_shared(int c, char *arg, mc_run_args *a, int max_sets, char *why, size_t len) {
+  char *end;
+  switch (c) {
+  case 'n':
+    a->samples = arg;
+    return 1;
+  case 's':
+    a->seed = arg;
+    return 1;
+  case 'f':
+    a->force = 1;
+    return 1;
+  case 'q':
+    a->quiet = 1;
+    return 1;
+  case 'c':
+    a->ckpt_interval = strtod(arg, &end);
+    if (end == arg || *end || !(a->ckpt_interval >= 0)) {
+      snprintf(why, len, "--checkpoint-interval wants seconds >= 0, got '%s'", arg);
+      return -1;
+    }
+    return 1;
+  case 'i':
+    a->prog_interval = strtod(arg, &end);
+    if (end == arg || *end || !(a->prog_interval > 0)) {
+      snprintf(why, len, "--progress-interval wants seconds > 0, got '%s'", arg);
+      return -1;
+    }
+    return 1;
+  case 'S':
+    if (a->nsets == max_sets) {
+      snprintf(why, len, "more than %d --set options", max_sets);
+      return -1;
+    }
+    a->sets[a->nsets++] = arg;
+    return 1;
+  default:
+    return 0;
+  }
 }
 
 /* Parses argv into a; 0 to run, 1 after --help, -1 for a usage error (why). */
@@ -129,16 +170,14 @@ static int parse_args(int argc, char **argv, mc_run_args *a, char *why, size_t l
   optind = 1;
   opterr = 0;
   for (int c; (c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1;) {
-    char *end;
+    int taken = mc_run_parse_shared(c, optarg, a, MC_RUN_MAX_SETS, why, len);
+    if (taken < 0)
+      return -1;
+    if (taken)
+      continue;
     switch (c) {
     case 'o':
       a->out = optarg;
-      break;
-    case 'n':
-      a->samples = optarg;
-      break;
-    case 's':
-      a->seed = optarg;
       break;
     case 'p':
       a->part = optarg;
@@ -146,35 +185,8 @@ static int parse_args(int argc, char **argv, mc_run_args *a, char *why, size_t l
     case 'r':
       a->resume = 1;
       break;
-    case 'f':
-      a->force = 1;
-      break;
-    case 'q':
-      a->quiet = 1;
-      break;
-    case 'c':
-      a->ckpt_interval = strtod(optarg, &end);
-      if (end == optarg || *end || !(a->ckpt_interval >= 0)) {
-        snprintf(why, len, "--checkpoint-interval wants seconds >= 0, got '%s'", optarg);
-        return -1;
-      }
-      break;
-    case 'i':
-      a->prog_interval = strtod(optarg, &end);
-      if (end == optarg || *end || !(a->prog_interval > 0)) {
-        snprintf(why, len, "--progress-interval wants seconds > 0, got '%s'", optarg);
-        return -1;
-      }
-      break;
     case 'h':
       return 1;
-    case 'S':
-      if (a->nsets == MC_RUN_MAX_SETS) {
-        snprintf(why, len, "more than %d --set options", MC_RUN_MAX_SETS);
-        return -1;
-      }
-      a->sets[a->nsets++] = optarg;
-      break;
     default:
       snprintf(why, len, "unknown or incomplete option '%s'", argv[optind - 1]);
       return -1;

@@ -174,7 +174,11 @@ static int parse_args(int argc, char **argv, sweep_args *a, char *why, size_t le
   optind = 1;
   opterr = 0;
   for (int c; (c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1;) {
-    char *end;
+    int taken = mc_run_parse_shared(c, optarg, &a->run, MC_RUN_MAX_SETS - SWEEP_MAX_VARY, why, len);
+    if (taken < 0)
+      return -1;
+    if (taken)
+      continue;
     switch (c) {
     case 'o':
       a->dir = optarg;
@@ -183,41 +187,8 @@ static int parse_args(int argc, char **argv, sweep_args *a, char *why, size_t le
       if (add_vary(a, optarg, why, len))
         return -1;
       break;
-    case 'S':
-      if (a->run.nsets == MC_RUN_MAX_SETS - SWEEP_MAX_VARY) {
-        snprintf(why, len, "more than %d --set options", MC_RUN_MAX_SETS - SWEEP_MAX_VARY);
-        return -1;
-      }
-      a->run.sets[a->run.nsets++] = optarg;
-      break;
-    case 'n':
-      a->run.samples = optarg;
-      break;
-    case 's':
-      a->run.seed = optarg;
-      break;
-    case 'f':
-      a->run.force = 1;
-      break;
     case 'r':
       a->run.keep_done = 1;
-      break;
-    case 'q':
-      a->run.quiet = 1;
-      break;
-    case 'c':
-      a->run.ckpt_interval = strtod(optarg, &end);
-      if (end == optarg || *end || !(a->run.ckpt_interval >= 0)) {
-        snprintf(why, len, "--checkpoint-interval wants seconds >= 0, got '%s'", optarg);
-        return -1;
-      }
-      break;
-    case 'i':
-      a->run.prog_interval = strtod(optarg, &end);
-      if (end == optarg || *end || !(a->run.prog_interval > 0)) {
-        snprintf(why, len, "--progress-interval wants seconds > 0, got '%s'", optarg);
-        return -1;
-      }
       break;
     case 'h':
       return 1;

@@ -26,6 +26,13 @@ typedef struct mc_run_args {
 /* Fills a with the defaults of `crossover run` (no job, no overrides). */
 void mc_run_args_init(mc_run_args *a);
 
+/* Takes one of the options run and sweep share (getopt_long's code c, with
+ * its argument): --samples (n), --seed (s), --force (f), --quiet (q),
+ * --checkpoint-interval (c), --progress-interval (i) and --set (S, at most
+ * max_sets of them). 1 when taken, 0 when c is none of these, -1 for a bad
+ * value (why says which). */
+int mc_run_parse_shared(int c, char *arg, mc_run_args *a, int max_sets, char *why, size_t len);
+
 /* Collective: loads the job with its overrides and checks, on rank 0, every
  * name the run will create, exactly as mc_run_job does first; nothing is run
  * or written. The status (MC_EINPUT for a bad job, value or output name) and
