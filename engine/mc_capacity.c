@@ -586,8 +586,8 @@ void mc_capacity_grid(int ny, const double *const *in, int n, double *grid, int 
 }
 
 /* The first grid year with lhs >= rhs, -1 when none. */
-MC_CLONES static void first_year(int ny, int n, const double *lhs, const double *rhs, int stride,
-                                 int *restrict year) {
+MC_CLONES static void capacity_first_year(int ny, int n, const double *lhs, const double *rhs,
+                                          int stride, int *restrict year) {
   for (int i = 0; i < n; i++)
     year[i] = -1;
   for (int y = ny - 1; y >= 0; y--) {
@@ -615,7 +615,7 @@ MC_CLONES static void crossing_times(int m, const int *restrict year, const doub
 
 void mc_capacity_crossover(int ny, int n, const double *lhs, const double *rhs, int stride,
                            int *year, double *tau) {
-  first_year(ny, n, lhs, rhs, stride, year);
+  capacity_first_year(ny, n, lhs, rhs, stride, year);
   enum { CHUNK = 256 };
   double l0[CHUNK], r0[CHUNK], l1[CHUNK], r1[CHUNK];
   for (int c = 0; c < n; c += CHUNK) {

@@ -30,7 +30,10 @@
  * and chosen at run time. The clones give the same bits: the same IEEE
  * operations on wider vectors, fma where the source says so and nowhere else
  * (-ffp-contract=off); tests/test_model_isa.c checks it. The baseline clone,
- * for CPUs older than 2013 without FMA, pays for libm's software fma. */
+ * for CPUs older than 2013 without FMA, pays for libm's software fma.
+ * Give every cloned function a name unique in the program, static or not:
+ * clang (the fuzzing build) emits the resolver of a static clone as a global
+ * symbol NAME.resolver, so two files' static clones of one name do not link. */
 #if defined(MC_MODEL_NO_CLONES) || !defined(__x86_64__)
 #define MC_CLONES
 #else
