@@ -103,11 +103,13 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
  * takes the samples in chunks of MC_CAP_CHUNK, each through all the years,
  * with rows of MC_CAP_WORK_PITCH doubles: a pitch that is not a multiple of
  * 4 kB, so that the rows do not all fall in the same sets of the first-level
- * cache. */
+ * cache. The chunk's parameters are copied into such rows too (the engine's
+ * input rows lie MC_BLOCK doubles, a multiple of 4 kB, apart). */
 #define MC_CAP_CHUNK                 128
 #define MC_CAP_WORK_PITCH            (MC_CAP_CHUNK + 8)
-#define MC_CAP_WORK_STATE            30
-#define MC_CAPACITY_WORK_DOUBLES(ny) (((size_t)(ny) + MC_CAP_WORK_STATE) * MC_CAP_WORK_PITCH)
+#define MC_CAP_WORK_STATE            35
+#define MC_CAPACITY_WORK_DOUBLES(ny)                                                              \
+  ((3 * (size_t)(ny) + MC_CAP_WORK_STATE + MC_CAP_NPARAM) * MC_CAP_WORK_PITCH)
 
 /* Every series of model `capacity` at the grid years y = 0 .. ny-1 (ny >= 1)
  * for the samples i = 0 .. n-1 (n <= stride).
@@ -122,9 +124,9 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
  * mc_cap_series); binding[y * bstride + i] = the binding constraint (enum
  * mc_cap_binding) of year y >= 1, and MC_BIND_NONE for y = 0. work: scratch
  * of MC_CAPACITY_WORK_DOUBLES(ny) doubles, owned by the caller; nothing is
- * allocated. The arrays must not overlap. The kernel reads back the rows
- * hardware_added and capex of earlier years from grid (the additions of each
- * vintage), so grid must be readable.
+ * allocated. The arrays must not overlap. grid is only written: the
+ * kernel keeps what it reads back (each vintage's additions and capex, and
+ * the year's stock, capex and hardware cost) in work rows.
  *
  * Vectorized over samples: years in the outer loop, branch-free loops over
  * the samples inside; the same bits whichever clone runs (AVX-512, AVX2,
