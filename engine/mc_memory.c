@@ -12,8 +12,8 @@
 #include "mc_state.h"
 
 /* Bytes a sketch store spends per counter (mc_sketch.c: a 64-bit count and a
- * byte counter). */
-#define BYTES_PER_COUNTER (sizeof(uint64_t) + sizeof(uint8_t))
+ * 16-bit counter). */
+#define BYTES_PER_COUNTER (sizeof(uint64_t) + sizeof(uint16_t))
 /* The smallest store a sketch allocates (mc_store_cover). */
 #define MIN_COUNTERS 64
 /* Octaves of a normal or subnormal double's magnitude (biased exponents). */

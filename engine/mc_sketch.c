@@ -40,7 +40,7 @@ void mc_sketch_init(mc_sketch *s, int mbits) {
 /* Bytes of counters held by every store of this process (the engine's memory
  * guard reads it). */
 static size_t held_bytes;
-#define BYTES_PER_BUCKET (sizeof(uint64_t) + sizeof(uint8_t))
+#define BYTES_PER_BUCKET (sizeof(uint64_t) + sizeof(uint16_t))
 
 size_t mc_sketch_memory(void) { return held_bytes; }
 
@@ -58,7 +58,7 @@ static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
   uint64_t *c = realloc(st->counts, (size_t)cap * sizeof *c);
   if (c)
     st->counts = c;
-  uint8_t *h = c ? realloc(st->hot, (size_t)cap) : NULL;
+  uint16_t *h = c ? realloc(st->hot, (size_t)cap * sizeof *h) : NULL;
   if (h)
     st->hot = h;
   if (!c || !h)
@@ -68,11 +68,16 @@ static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
   return MC_OK;
 }
 
-void mc_store_flush(mc_store *st) {
-  for (int64_t i = 0; i < st->len; i++) {
-    st->counts[i] += st->hot[i];
-    st->hot[i] = 0;
+MC_CLONES static void fold_hot(uint64_t *restrict c, uint16_t *restrict h, int64_t len) {
+  for (int64_t i = 0; i < len; i++) {
+    c[i] += h[i];
+    h[i] = 0;
   }
+}
+
+void mc_store_flush(mc_store *st) {
+  fold_hot(st->counts, st->hot, st->len);
+  st->pending = 0;
 }
 
 int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
@@ -86,7 +91,8 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
         return rc;
     }
     memset(st->counts, 0, (size_t)need * sizeof *st->counts);
-    memset(st->hot, 0, (size_t)need);
+    memset(st->hot, 0, (size_t)need * sizeof *st->hot);
+    st->pending = 0;
     st->lo = lo;
     st->len = need;
     return MC_OK;
@@ -114,11 +120,11 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
   if (shift > 0) {
     memmove(st->counts + shift, st->counts, (size_t)st->len * sizeof *st->counts);
     memset(st->counts, 0, (size_t)shift * sizeof *st->counts);
-    memmove(st->hot + shift, st->hot, (size_t)st->len);
-    memset(st->hot, 0, (size_t)shift);
+    memmove(st->hot + shift, st->hot, (size_t)st->len * sizeof *st->hot);
+    memset(st->hot, 0, (size_t)shift * sizeof *st->hot);
   }
   memset(st->counts + shift + st->len, 0, (size_t)(new_len - shift - st->len) * sizeof *st->counts);
-  memset(st->hot + shift + st->len, 0, (size_t)(new_len - shift - st->len));
+  memset(st->hot + shift + st->len, 0, (size_t)(new_len - shift - st->len) * sizeof *st->hot);
   st->lo = new_lo;
   st->len = new_len;
   return MC_OK;
@@ -244,45 +250,28 @@ MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint
   return bad == 0;
 }
 
-/* Offsets of counters owed a carry of 256 (at most one per value of a chunk). */
-#define CARRY_LOG 1024
-static void carry_flush(uint64_t *c, const uint32_t *carry, int nc) {
-  for (int j = 0; j < nc; j++)
-    c[carry[j]] += 256;
-}
-
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
   /* Fast path, a chunk at a time: positive finite values inside the store's
    * current range (whose length fits the 32-bit offsets). The first chunk
    * that holds another value goes, with the rest, to the general path (which
    * grows the store once for all of them). */
-  uint32_t k[SKETCH_CHUNK], carry[CARRY_LOG];
+  uint32_t k[SKETCH_CHUNK];
   int64_t i = 0;
-  int nc = 0;
-  while (i < n && s->pos.len > 0 && s->pos.len <= INT32_MAX) {
+  mc_store *st = &s->pos;
+  while (i < n && st->len > 0 && st->len <= INT32_MAX) {
     int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
-    if (!chunk_offsets(x + i, m, sh, (uint64_t)s->pos.lo, (uint64_t)s->pos.len, k))
+    if (!chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k))
       break;
-    uint64_t *restrict c = s->pos.counts;
-    uint8_t *restrict h = s->pos.hot;
-    /* A byte that wraps carries 256 into its 64-bit counter. Those counters,
-     * touched once in 256 increments, are mostly out of cache: the carries
-     * are prefetched and logged, and added after the chunks, so that their
-     * misses overlap instead of each stalling the counting loop. */
+    if (st->pending + (uint32_t)m > UINT16_MAX)
+      mc_store_flush(st);
+    uint16_t *restrict h = st->hot;
 #pragma GCC unroll 8
     for (int j = 0; j < m; j++)
-      if (__builtin_expect(++h[k[j]] == 0, 0)) {
-        __builtin_prefetch(c + k[j], 1);
-        carry[nc++] = k[j];
-      }
-    if (nc > CARRY_LOG - SKETCH_CHUNK) {
-      carry_flush(c, carry, nc);
-      nc = 0;
-    }
+      h[k[j]]++;
+    st->pending += (uint32_t)m;
     i += m;
   }
-  carry_flush(s->pos.counts, carry, nc);
   return i >= n ? MC_OK : add_general(s, x + i, n - i, e);
 }
 

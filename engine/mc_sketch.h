@@ -22,17 +22,19 @@
 #include "mc_error.h"
 
 /* A dense run of counters: bucket index lo + i holds counts[i] + hot[i]
- * values. The adding loops increment the byte-wide hot[i] and carry 256 into
- * counts[i] when it wraps, so the counters they touch at random take an
- * eighth of the cache (the whole state of a default job then fits in a core's
- * L2); counts[] alone is written by merges and reads. Read a count with
+ * values. The adding loop increments the 16-bit hot[i], so that the counters
+ * it touches at random take a quarter of the cache of 64-bit ones, and it
+ * tests nothing per value: before a chunk would take the values held in hot[]
+ * past 65535 (pending counts them), hot[] is folded into counts[]. counts[]
+ * alone is written by merges and the general path. Read a count with
  * mc_store_get. */
 typedef struct mc_store {
   int64_t lo;
   int64_t len; /* used length; 0 when empty */
   int64_t cap;
   uint64_t *counts;
-  uint8_t *hot; /* cap bytes, allocated with counts */
+  uint16_t *hot;    /* cap counters, allocated with counts */
+  uint32_t pending; /* values added to hot[] since it was last folded */
 } mc_store;
 
 /* The count of bucket index st->lo + i (0 <= i < st->len). */
@@ -40,7 +42,7 @@ static inline uint64_t mc_store_get(const mc_store *st, int64_t i) {
   return st->counts[i] + st->hot[i];
 }
 
-/* Folds the byte counters into counts (the totals do not change). */
+/* Folds the 16-bit counters into counts (the totals do not change). */
 void mc_store_flush(mc_store *st);
 
 typedef struct mc_sketch {

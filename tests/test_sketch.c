@@ -359,9 +359,10 @@ static void test_store_cover(void **state) {
   free(st.hot);
 }
 
-/* The byte-wide counters carry into counts when they wrap: a bucket hit 70000
- * times (in blocks, through the fast and the general adding paths, and across growths of the
- * store) counts 70000, before and after mc_store_flush, and merges exactly. */
+/* The 16-bit counters are folded into counts before they could wrap: a
+ * bucket hit 70000 times (in blocks, through the fast and the general adding
+ * paths, and across growths of the store) counts 70000, before and after
+ * mc_store_flush, and merges exactly. */
 static void test_hot_counters_carry(void **state) {
   (void)state;
   mc_err e = {0};
