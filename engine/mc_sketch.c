@@ -76,8 +76,12 @@ MC_CLONES static void fold_hot(uint64_t *restrict c, uint16_t *restrict h, int64
 }
 
 void mc_store_flush(mc_store *st) {
-  fold_hot(st->counts, st->hot, st->len);
+  int64_t a = st->hot_lo > 0 ? st->hot_lo : 0, b = st->hot_hi < st->len ? st->hot_hi : st->len - 1;
+  if (b >= a)
+    fold_hot(st->counts + a, st->hot + a, b - a + 1);
   st->pending = 0;
+  st->hot_lo = INT64_MAX;
+  st->hot_hi = -1;
 }
 
 int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
@@ -93,6 +97,8 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
     memset(st->counts, 0, (size_t)need * sizeof *st->counts);
     memset(st->hot, 0, (size_t)need * sizeof *st->hot);
     st->pending = 0;
+    st->hot_lo = INT64_MAX;
+    st->hot_hi = -1;
     st->lo = lo;
     st->len = need;
     return MC_OK;
@@ -100,6 +106,7 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
   int64_t old_hi = st->lo + st->len - 1;
   if (lo >= st->lo && hi <= old_hi)
     return MC_OK;
+  mc_store_flush(st); /* the counters move: none is left in hot[] */
   /* Growing downwards moves the counters, so it reaches at least len further
    * down (not below index 0, the smallest there is): growth either way then
    * costs amortized O(1) per bucket covered. */
@@ -239,14 +246,19 @@ static int add_general(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
  * and an increment per value. */
 #define SKETCH_CHUNK 256
 MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint64_t lo,
-                                   uint64_t len, uint32_t *restrict k) {
-  uint64_t bad = 0;
+                                   uint64_t len, uint32_t *restrict k, uint64_t *kmin,
+                                   uint64_t *kmax) {
+  uint64_t bad = 0, mn = UINT64_MAX, mx = 0;
   for (int i = 0; i < n; i++) {
     uint64_t b = dbits(x[i]);
     uint64_t o = (b >> sh) - lo;
     bad |= (uint64_t)(b - 1 >= EXP_MASK - 1) | (uint64_t)(o >= len);
+    mn = o < mn ? o : mn;
+    mx = o > mx ? o : mx;
     k[i] = (uint32_t)o;
   }
+  *kmin = mn;
+  *kmax = mx;
   return bad == 0;
 }
 
@@ -261,10 +273,13 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   mc_store *st = &s->pos;
   while (i < n && st->len > 0 && st->len <= INT32_MAX) {
     int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
-    if (!chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k))
+    uint64_t kmin, kmax;
+    if (!chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k, &kmin, &kmax))
       break;
     if (st->pending + (uint32_t)m > UINT16_MAX)
       mc_store_flush(st);
+    st->hot_lo = (int64_t)kmin < st->hot_lo ? (int64_t)kmin : st->hot_lo;
+    st->hot_hi = (int64_t)kmax > st->hot_hi ? (int64_t)kmax : st->hot_hi;
     uint16_t *restrict h = st->hot;
 #pragma GCC unroll 8
     for (int j = 0; j < m; j++)

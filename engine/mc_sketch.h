@@ -25,7 +25,8 @@
  * values. The adding loop increments the 16-bit hot[i], so that the counters
  * it touches at random take a quarter of the cache of 64-bit ones, and it
  * tests nothing per value: before a chunk would take the values held in hot[]
- * past 65535 (pending counts them), hot[] is folded into counts[]. counts[]
+ * past 65535 (pending counts them), hot[] is folded into counts[] over the
+ * range of counters touched since the last fold. counts[]
  * alone is written by merges and the general path. Read a count with
  * mc_store_get. */
 typedef struct mc_store {
@@ -35,6 +36,8 @@ typedef struct mc_store {
   uint64_t *counts;
   uint16_t *hot;    /* cap counters, allocated with counts */
   uint32_t pending; /* values added to hot[] since it was last folded */
+  int64_t hot_lo;   /* hot[i] is 0 outside [hot_lo, hot_hi] (empty: hot_hi < hot_lo) */
+  int64_t hot_hi;
 } mc_store;
 
 /* The count of bucket index st->lo + i (0 <= i < st->len). */
