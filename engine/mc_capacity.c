@@ -478,9 +478,8 @@ static inline __attribute__((always_inline)) void vintage_sums(int t, int vlo,
 
 /* Year t >= 1, in the order of docs/model.md: the paths at t, the three
  * ceilings on additions, A, S, N, F, X, the binding constraint, the series. */
-static inline __attribute__((always_inline)) void later_year(int t, int ny,
-                                                             const double *const *in, int n,
-                                                             double *const *o,
+static inline __attribute__((always_inline)) void later_year(int t, int ny, const double *const *in,
+                                                             int n, double *const *o,
                                                              uint8_t *restrict bind, double *w,
                                                              int ws) {
   const double *restrict sC = in[MC_CP_CAPEX_MAX_GDP_SHARE], *restrict gG =

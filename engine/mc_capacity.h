@@ -105,10 +105,10 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
  * 4 kB, so that the rows do not all fall in the same sets of the first-level
  * cache. The chunk's parameters are copied into such rows too (the engine's
  * input rows lie MC_BLOCK doubles, a multiple of 4 kB, apart). */
-#define MC_CAP_CHUNK                 128
-#define MC_CAP_WORK_PITCH            (MC_CAP_CHUNK + 8)
-#define MC_CAP_WORK_STATE            35
-#define MC_CAPACITY_WORK_DOUBLES(ny)                                                              \
+#define MC_CAP_CHUNK      128
+#define MC_CAP_WORK_PITCH (MC_CAP_CHUNK + 8)
+#define MC_CAP_WORK_STATE 35
+#define MC_CAPACITY_WORK_DOUBLES(ny)                                                               \
   ((3 * (size_t)(ny) + MC_CAP_WORK_STATE + MC_CAP_NPARAM) * MC_CAP_WORK_PITCH)
 
 /* Every series of model `capacity` at the grid years y = 0 .. ny-1 (ny >= 1)
