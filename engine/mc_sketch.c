@@ -264,18 +264,26 @@ MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint
 
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
-  /* Fast path, a chunk at a time: positive finite values inside the store's
-   * current range (whose length fits the 32-bit offsets). The first chunk
-   * that holds another value goes, with the rest, to the general path (which
-   * grows the store once for all of them). */
+  /* A chunk at a time: the fast path takes a chunk of positive finite values
+   * inside the store's current range (whose length fits the 32-bit offsets);
+   * a chunk with another value (a new extreme, a zero, a negative or
+   * non-finite value) goes to the general path, which grows the stores once
+   * for the chunk, and the next chunk tries the fast path again. */
   uint32_t k[SKETCH_CHUNK];
   int64_t i = 0;
   mc_store *st = &s->pos;
-  while (i < n && st->len > 0 && st->len <= INT32_MAX) {
+  while (i < n) {
     int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
     uint64_t kmin, kmax;
-    if (!chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k, &kmin, &kmax))
-      break;
+    if (st->len == 0 || st->len > INT32_MAX ||
+        !chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k, &kmin, &kmax)) {
+      /* a chunk with another value: the general path grows the store */
+      int rc = add_general(s, x + i, m, e);
+      if (rc != MC_OK)
+        return rc;
+      i += m;
+      continue;
+    }
     if (st->pending + (uint32_t)m > UINT16_MAX)
       mc_store_flush(st);
     st->hot_lo = (int64_t)kmin < st->hot_lo ? (int64_t)kmin : st->hot_lo;
@@ -287,7 +295,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
     st->pending += (uint32_t)m;
     i += m;
   }
-  return i >= n ? MC_OK : add_general(s, x + i, n - i, e);
+  return MC_OK;
 }
 
 /* The occupied range [*lo, *hi] of st (empty: *hi < *lo). */
