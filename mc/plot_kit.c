@@ -711,7 +711,8 @@ void plot_legend_draw(const plot_ctx *P, plot_legend *L, int inside, double x, d
   plfill(4, bx, by);
   /* the frame just inside the viewport, which clips a line drawn on its edge */
   const double in = 0.15;
-  double fx[5] = {in, wmm - in, wmm - in, in, in}, fy[5] = {-hmm + in, -hmm + in, -in, -in, -hmm + in};
+  double fx[5] = {in, wmm - in, wmm - in, in, in},
+         fy[5] = {-hmm + in, -hmm + in, -in, -in, -hmm + in};
   memcpy(bx, fx, sizeof bx);
   memcpy(by, fy, sizeof by);
   plcol0(C_LEGEND_EDGE);

@@ -1,11 +1,11 @@
 /* The engine's own elementary functions (engine/mc_vmath.h): accuracy
  * against the C library over their ranges, special values, and the same bits
  * from a loop built for every x86-64 level (MC_CLONES) as from scalar calls. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <float.h>
 #include <stdint.h>
 #include <string.h>
 
