@@ -440,12 +440,10 @@ static inline __attribute__((always_inline)) void base_year(const double *const 
 }
 
 /* S_old, N_old and the hardware cost's sum over the vintages v = vlo .. t-1
- * (the base stock's part first, then v ascending). A and X are the grid's
- * hardware_added and capex rows, AE the work rows A(v) / E(v). */
-static inline __attribute__((always_inline)) void vintage_sums(int t, int vlo,
-                                                               const double *const *in, int n,
-                                                               const double *grid, int ny,
-                                                               int stride, double *w, int ws) {
+ * (the base stock's part first, then v ascending), from the work rows A(v),
+ * X(v) (the hardware added and the capex of year v) and A(v) / E(v). */
+static inline __attribute__((always_inline)) void
+vintage_sums(int t, int vlo, int ny, const double *const *in, int n, double *w, int ws) {
   const double *restrict S0 = in[MC_CP_HARDWARE_STOCK], *restrict Eb =
                                                             in[MC_CP_HARDWARE_STOCK_EFFICIENCY];
   const double *restrict Q0 = in[MC_CP_HARDWARE_PRICE_PERFORMANCE], *restrict L =
@@ -598,7 +596,7 @@ static inline __attribute__((always_inline)) void project_chunk(int ny, const do
   int span = Lmax < ny ? (int)ceil(Lmax) : ny;
   for (int t = 1; t < ny; t++) {
     int vlo = t - span > 1 ? t - span : 1;
-    vintage_sums(t, vlo, in, n, grid, ny, stride, work, ws);
+    vintage_sums(t, vlo, ny, in, n, work, ws);
     year_rows(grid, ny, t, stride, o);
     later_year(t, ny, in, n, o, binding + (size_t)t * bstride, work, ws);
   }

@@ -120,7 +120,7 @@ void plot_compare_cross_page(const plot_ctx *P, const plot_page *pg) {
   /* the legend inside where it hides nothing, else in rows above the panel */
   int inside = plot_legend_spot(&L, &o, &lx, &ly);
   if (!inside)
-    pn.vy1 = VP_TOP - plot_legend_row(P, &L, pn.vx0, pn.vx1, VP_TOP) - 0.02;
+    pn.vy1 = VP_TOP - plot_legend_row(P, &L, pn.vx0, pn.vx1, VP_TOP, 1) - 0.02;
   plot_frame(P, &pn, "P(crossover year ≤ y)");
   plvpor(pn.vx0, pn.vx1, pn.vy0, VP_TOP);
   plot_titles(title, sub);
@@ -227,7 +227,7 @@ void plot_compare_series_page(const plot_ctx *P, const plot_page *pg) {
   year_span(P, &all.x0, &all.x1);
   plot_yaxis(&all, lo, hi, minpos, mpos);
   plot_fit(&all);
-  all.vy1 = VP_TOP - plot_legend_row(P, &L, all.vx0, all.vx1, VP_TOP) - 0.05;
+  all.vy1 = VP_TOP - plot_legend_row(P, &L, all.vx0, all.vx1, VP_TOP, 1) - 0.05;
   plot_fit(&all);
   double gap = 0.05, pw = (all.vx1 - all.vx0 - gap * (pg->nsel - 1)) / pg->nsel;
   for (int k = 0; k < pg->nsel; k++) {

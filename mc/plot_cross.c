@@ -239,6 +239,7 @@ void plot_constraints_page(const plot_ctx *P, const plot_page *pg) {
   pladv(0);
   plot_panel pn = plot_panel_at(VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1);
   pn.x0 = s->base_year + 0.4, pn.x1 = s->horizon_year + 0.6, pn.y0 = 0, pn.y1 = 1.0;
+  pn.xevery = 1; /* a bar per year: each labelled where the labels fit */
   plot_legend L = {0};
   for (int k = M->ncat - 1; k >= 0; k--) { /* top of the stack first */
     int rgb[3];

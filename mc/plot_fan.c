@@ -137,6 +137,26 @@ static void crossing_marks(const plot_ctx *P, const fan_data *d, const plot_pane
   }
 }
 
+/* A median crossing time drawn on the panel's left or right edge (the first
+ * or last year of the grid) would hide under the frame: the x axis then
+ * reaches a little past that edge. */
+static void pad_crossing_edges(const plot_ctx *P, const fan_data *d, plot_panel *pn) {
+  const mc_spec *s = &P->job[0]->spec;
+  double pad = 0.025 * (pn->x1 - pn->x0), lo = 0, hi = 0;
+  for (int c = 0; c < s->ncross; c++) {
+    int hasl = 0, hasr = 0;
+    for (int k = 0; k < d->n; k++)
+      hasl |= d->sel[k] == s->cross[c].lhs, hasr |= d->sel[k] == s->cross[c].rhs;
+    double x = s->base_year + mc_stats_time_quantile(P->st[0], c, 50);
+    if (!hasl || !hasr || !isfinite(x))
+      continue;
+    lo = x < pn->x0 + pad ? pad : lo;
+    hi = x > pn->x1 - pad ? pad : hi;
+  }
+  pn->x0 -= lo;
+  pn->x1 += hi;
+}
+
 /* Bands, then medians over a white halo so that each stays visible on the
  * other series' bands. */
 static void draw_fans(const plot_ctx *P, const fan_data *d, const plot_panel *pn) {
@@ -173,14 +193,22 @@ static void draw_fans(const plot_ctx *P, const fan_data *d, const plot_panel *pn
  * FIXED draws in the viewport given (the edges another panel shares). */
 enum { DECIDE, DRY, FIXED };
 
-/* Where the legend goes: inside when a place hides nothing, else right of
- * the panel (and of a right-hand axis margin_mm wide), which narrows. */
-static int place_legend(const plot_legend *L, plot_panel *pn, const plot_occ *o, int mode,
-                        double margin_mm, double *lx, double *ly) {
+/* Where the legend goes: 1 inside when a place hides nothing; else 2, in
+ * rows between the titles and a panel of its own (rows, whose top then
+ * moves down), or 0 right of the panel (and of a right-hand axis margin_mm
+ * wide), which narrows. */
+enum { LEGEND_RIGHT, LEGEND_INSIDE, LEGEND_ROWS };
+static int place_legend(const plot_ctx *P, const plot_legend *L, plot_panel *pn, const plot_occ *o,
+                        int mode, int rows, double margin_mm, double *lx, double *ly) {
   if (mode != FIXED)
     plot_fit(pn);
   if (plot_legend_spot(L, o, lx, ly))
-    return 1;
+    return LEGEND_INSIDE;
+  if (rows && mode != FIXED) {
+    pn->vy1 = VP_TOP - plot_legend_row(P, L, pn->vx0, pn->vx1, VP_TOP, 0) - 0.025;
+    plot_fit(pn);
+    return LEGEND_ROWS;
+  }
   double xmin, xmax, ymin, ymax;
   plgspa(&xmin, &xmax, &ymin, &ymax);
   double m = margin_mm / (xmax - xmin);
@@ -188,13 +216,14 @@ static int place_legend(const plot_legend *L, plot_panel *pn, const plot_occ *o,
     pn->vx1 = plot_legend_room(L, pn->vx0, pn->vx1) - m;
   plot_fit(pn);
   *lx = 1 + (0.015 + m) / (pn->vx1 - pn->vx0), *ly = 1;
-  return 0;
+  return LEGEND_RIGHT;
 }
 
 /* Fan chart panel of the series sel[0..n-1], which share a unit; appends
- * to note where a percentile is 0 on a log axis. */
+ * to note where a percentile is 0 on a log axis. alone: the page's only
+ * panel, whose legend may take rows above it. */
 static void fan_panel(const plot_ctx *P, plot_panel *pn, const int *sel, int n, const char *title,
-                      const char *sub, int mode, char *note, size_t nlen) {
+                      const char *sub, int mode, int alone, char *note, size_t nlen) {
   const mc_spec *s = &P->job[0]->spec;
   const mc_model_type *M = s->model;
   static fan_data d;
@@ -212,6 +241,7 @@ static void fan_panel(const plot_ctx *P, plot_panel *pn, const int *sel, int n, 
     plot_set_slot(k, rgb);
   }
   fan_axis(&d, pn);
+  pad_crossing_edges(P, &d, pn);
   plot_chart_words w;
   plot_chart_words_for(M, sel[0], &w);
   if (pn->logy && mode == DRY)
@@ -237,21 +267,28 @@ static void fan_panel(const plot_ctx *P, plot_panel *pn, const int *sel, int n, 
     plot_occ_band(&o, pn, d.yr, d.q[k][0], d.q[k][4], d.ny);
   double rows[MC_MAXCROSS], lx = 0, ly = 0, lw, lh;
   crossing_marks(P, &d, pn, &o, 0, rows);
-  int inside = place_legend(&L, pn, &o, mode, 0, &lx, &ly);
+  int where = place_legend(P, &L, pn, &o, mode, alone, 0, &lx, &ly);
   if (mode == DRY)
     return;
   plot_legend_size(&L, &lw, &lh);
-  if (inside)
+  if (where == LEGEND_INSIDE)
     plot_occ_box(&o, pn->x0 + lx * (pn->x1 - pn->x0), pn->x0 + (lx + lw) * (pn->x1 - pn->x0),
                  pn->y0 + (ly - lh) * (pn->y1 - pn->y0), pn->y0 + ly * (pn->y1 - pn->y0));
   crossing_marks(P, &d, pn, &o, 1, rows);
 
+  if (where == LEGEND_ROWS) { /* the titles over the rows, the rows over the panel */
+    plvpor(pn->vx0, pn->vx1, pn->vy0, VP_TOP);
+    if (title)
+      plot_titles(title, sub);
+    plot_legend_row(P, &L, pn->vx0, pn->vx1, VP_TOP, 1);
+  }
   plot_frame(P, pn, w.ylabel);
-  if (title)
+  if (title && where != LEGEND_ROWS)
     plot_titles(title, sub);
   draw_fans(P, &d, pn);
   crossing_marks(P, &d, pn, &o, 2, rows);
-  plot_legend_draw(P, &L, 1, lx, ly);
+  if (where != LEGEND_ROWS)
+    plot_legend_draw(P, &L, 1, lx, ly);
 }
 
 /* The percentiles of series sr among the samples where it is positive into
@@ -318,7 +355,7 @@ static void shortfall_panel(const plot_ctx *P, plot_panel *pn, int sr, const cha
   plot_occ_band(&o, pn, d.yr, l, h, d.ny);
   plgchr(&def, &ht);
   if (own_legend)
-    place_legend(&L, pn, &o, mode, 5.0 * ht, &lx, &ly);
+    place_legend(P, &L, pn, &o, mode, 0, 5.0 * ht, &lx, &ly);
   else if (mode != FIXED)
     plot_fit(pn);
   if (mode == DRY)
@@ -388,19 +425,19 @@ void plot_fan_page(const plot_ctx *P, const plot_page *pg) {
      * lower panel's axis labels say what it shows */
     plot_panel top = plot_panel_at(VP_LEFT, VP_RIGHT2, 0.5, VP_TOP, 0);
     plot_panel bottom = plot_panel_at(VP_LEFT, VP_RIGHT2, VP_BOTTOM, 0.43, 1);
-    fan_panel(P, &top, main_sel, nmain, title, sub, DRY, note, sizeof note);
+    fan_panel(P, &top, main_sel, nmain, title, sub, DRY, 0, note, sizeof note);
     shortfall_panel(P, &bottom, shortfall, NULL, NULL, DRY, 0);
     top.vx0 = bottom.vx0 = fmax(top.vx0, bottom.vx0);
     top.vx1 = bottom.vx1 = fmin(top.vx1, bottom.vx1);
     if (note[0])
       bottom.vy0 += 0.03;
-    fan_panel(P, &top, main_sel, nmain, title, sub, FIXED, note, sizeof note);
+    fan_panel(P, &top, main_sel, nmain, title, sub, FIXED, 0, note, sizeof note);
     shortfall_panel(P, &bottom, shortfall, NULL, NULL, FIXED, 0);
   } else if (nmain) {
     plot_panel one = plot_panel_at(VP_LEFT, VP_RIGHT, VP_BOTTOM, VP_TOP, 1);
-    fan_panel(P, &one, main_sel, nmain, title, sub, DRY, note, sizeof note);
+    fan_panel(P, &one, main_sel, nmain, title, sub, DRY, 1, note, sizeof note);
     one = plot_panel_at(VP_LEFT, VP_RIGHT, VP_BOTTOM + (note[0] ? 0.03 : 0), VP_TOP, 1);
-    fan_panel(P, &one, main_sel, nmain, title, sub, DECIDE, note, sizeof note);
+    fan_panel(P, &one, main_sel, nmain, title, sub, DECIDE, 1, note, sizeof note);
   } else {
     plot_panel one = plot_panel_at(VP_LEFT, VP_RIGHT2, VP_BOTTOM, VP_TOP, 1);
     plot_series_label(M, shortfall, lab, sizeof lab);

@@ -135,6 +135,8 @@ typedef struct plot_panel {
   int yexp;           /* linear axis: labels are values / 10^yexp */
   int noylabels;      /* 1: no y labels (a panel beside one that has them) */
   int xskip_first;    /* 1: no year label at the left edge (a panel right of another) */
+  int xevery;         /* 1: years labelled as densely as the labels fit (a bar per year),
+                       * not at most about seven */
   int noyticks;       /* 1: no ticks on the y axis either (a density's) */
   int xvalues;        /* 0: x is years; 1: values, linear; 2: values, log10 */
   int xexp;           /* xvalues 1: labels are values / 10^xexp */
@@ -168,6 +170,8 @@ void plot_frame(const plot_ctx *P, plot_panel *pn, const char *ylabel);
 /* Years between labelled ticks over span years drawn mm wide: labels apart,
  * at most about seven. */
 double plot_xtick(double span, double mm);
+/* The least of 1, 2, 5, 10, ... years between labels that fit mm; no cap on their number. */
+double plot_xtick_dense(double span, double mm);
 
 /* y as drawn on the panel's axis; 0 on a log axis a decade below the frame. */
 double plot_ymap(const plot_panel *pn, double v);
@@ -220,10 +224,11 @@ int plot_legend_spot(const plot_legend *L, const plot_occ *o, double *x, double 
 /* Draws the legend: inside at (x, y), or outside the panel's right edge
  * when inside is 0. */
 void plot_legend_draw(const plot_ctx *P, plot_legend *L, int inside, double x, double y);
-/* Draws the legend's entries side by side, in as many rows as the width
- * [x0, x1] needs, from ytop down (normalized subpage coordinates); returns
- * the height it took. */
-double plot_legend_row(const plot_ctx *P, const plot_legend *L, double x0, double x1, double ytop);
+/* The legend's entries side by side, in as many rows as the width [x0, x1]
+ * needs, from ytop down (normalized subpage coordinates): drawn when draw is
+ * 1, only measured when 0; returns the height they take. */
+double plot_legend_row(const plot_ctx *P, const plot_legend *L, double x0, double x1, double ytop,
+                       int draw);
 /* The viewport's right edge that leaves room for L outside it, right of a
  * panel spanning [vx0, vx1]. */
 double plot_legend_room(const plot_legend *L, double vx0, double vx1);

@@ -207,17 +207,22 @@ void plot_titles(const char *title, const char *sub) {
 
 /* ---- axes ------------------------------------------------------------------------------ */
 
-double plot_xtick(double span, double mm) {
+/* Years between x labels: the least of 1, 2, 5, 10, ... whose labels of four
+ * digits stand at least 3.8 character heights apart, and when capped at most
+ * about seven of them. */
+static double xtick(double span, double mm, int capped) {
   static const int steps[] = {1, 2, 5, 10, 25, 50, 100, 250, 500};
   double def, ht;
   plgchr(&def, &ht);
-  /* labels of four digits at least 3.8 character heights apart, at most
-   * about seven of them */
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-    if (span <= 7 * steps[i] && steps[i] * mm / span >= 4.6 * ht)
+    if ((!capped || span <= 7 * steps[i]) && steps[i] * mm / span >= 4.6 * ht)
       return steps[i];
   return 1000;
 }
+
+double plot_xtick(double span, double mm) { return xtick(span, mm, 1); }
+
+double plot_xtick_dense(double span, double mm) { return xtick(span, mm, 0); }
 
 /* The least of 1, 2, 2.5, 5 times a power of ten at or above x. */
 static double nice_step(double x) {
@@ -396,8 +401,10 @@ void plot_frame(const plot_ctx *P, plot_panel *pn, const char *ylabel) {
   double xmin, xmax, ymin, ymax;
   plot_fit(pn);
   plgspa(&xmin, &xmax, &ymin, &ymax);
-  double xt = pn->xvalues ? x_value_labels(pn, 0)
-                          : plot_xtick(pn->x1 - pn->x0, (pn->vx1 - pn->vx0) * (xmax - xmin));
+  double mm = (pn->vx1 - pn->vx0) * (xmax - xmin);
+  double xt = pn->xvalues  ? x_value_labels(pn, 0)
+              : pn->xevery ? plot_xtick_dense(pn->x1 - pn->x0, mm)
+                           : plot_xtick(pn->x1 - pn->x0, mm);
   double disp = ylabel_disp(pn);
   plcol0(C_GRID);
   plot_width(P, 0.5);
@@ -664,14 +671,15 @@ static void legend_key(const plot_ctx *P, const plot_legend *L, int i, double kw
   }
 }
 
-double plot_legend_row(const plot_ctx *P, const plot_legend *L, double x0, double x1, double ytop) {
+double plot_legend_row(const plot_ctx *P, const plot_legend *L, double x0, double x1, double ytop,
+                       int draw) {
   double xmin, xmax, ymin, ymax, def, ht;
   plgspa(&xmin, &xmax, &ymin, &ymax);
   plschr(0, LEG_TEXT);
   plgchr(&def, &ht);
   double wmm = (x1 - x0) * (xmax - xmin), rh = LEG_ROW * ht, x = 0, y = -0.5 * rh;
   int rows = 1;
-  for (int pass = 0; pass < 2; pass++) { /* count the rows, then draw */
+  for (int pass = 0; pass < 1 + !!draw; pass++) { /* count the rows, then draw */
     if (pass) {
       plvpor(x0, x1, ytop - rows * rh / (ymax - ymin), ytop);
       plwind(0, wmm, -rows * rh, 0);
