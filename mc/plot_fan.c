@@ -139,7 +139,8 @@ static void crossing_marks(const plot_ctx *P, const fan_data *d, const plot_pane
 
 /* A median crossing time drawn on the panel's left or right edge (the first
  * or last year of the grid) would hide under the frame: the x axis then
- * reaches a little past that edge. */
+ * reaches a little past that edge (a panel of its own only: the power
+ * chart's two panels keep the same years). */
 static void pad_crossing_edges(const plot_ctx *P, const fan_data *d, plot_panel *pn) {
   const mc_spec *s = &P->job[0]->spec;
   double pad = 0.025 * (pn->x1 - pn->x0), lo = 0, hi = 0;
@@ -241,7 +242,8 @@ static void fan_panel(const plot_ctx *P, plot_panel *pn, const int *sel, int n, 
     plot_set_slot(k, rgb);
   }
   fan_axis(&d, pn);
-  pad_crossing_edges(P, &d, pn);
+  if (alone) /* a panel sharing its years with another keeps them */
+    pad_crossing_edges(P, &d, pn);
   plot_chart_words w;
   plot_chart_words_for(M, sel[0], &w);
   if (pn->logy && mode == DRY)
