@@ -243,8 +243,7 @@ enum work_row {
   W_SH,    /* s(t) */
   W_UI,    /* uI(t) */
   W_P,     /* P(t) */
-  W_S,     /* S(t), X(t), Z(t): copies of grid rows, read by emit_year */
-  W_X,
+  W_S,     /* S(t), Z(t): copies of grid rows, read by emit_year (X(t) is row ROW_X(ny, t)) */
   W_Z,
   W_CT, /* 1e6 ET(t) pe(t) and 1e6 EI(t) pe(t) */
   W_CI,
@@ -296,14 +295,14 @@ static inline __attribute__((always_inline)) double *row(double *work, int r, in
   return work + (size_t)r * ws;
 }
 
-/* The series of one grid year that follow from its state: S, X, Z, N, s,
- * uI, P, pe, V and G0 gG^t in the work rows. In three
+/* The series of one grid year t that follow from its state: S, Z, N, s,
+ * uI, P, pe, V and G0 gG^t in the work rows, X(t) in its row ROW_X(ny, t). In three
  * passes, each writing a few rows: the grid rows of one sample lie a
  * multiple of the stride apart, often of 4 kB, so that all the rows of a
  * year share a set of the first-level cache, and one pass writing all of
  * them would evict lines before they are complete. */
-static inline __attribute__((always_inline)) void emit_year(const double *const *in, int n,
-                                                            double *const *o, double *w, int ws) {
+static inline __attribute__((always_inline)) void
+emit_year(int t, int ny, const double *const *in, int n, double *const *o, double *w, int ws) {
   const double *restrict sh = row(w, W_SH, ws), *restrict uI = row(w, W_UI, ws);
   const double *restrict N = row(w, W_N, ws), *restrict P = row(w, W_P, ws);
   const double *restrict pe = row(w, W_PEY, ws), *restrict V = row(w, W_VY, ws);
@@ -352,7 +351,7 @@ static inline __attribute__((always_inline)) void emit_year(const double *const 
   }
   {
     const double *restrict cT = row(w, W_CT, ws), *restrict cI = row(w, W_CI, ws),
-                           *restrict X = row(w, W_X, ws), *restrict Z = row(w, W_Z, ws);
+                           *restrict X = row(w, ROW_X(ny, t), ws), *restrict Z = row(w, W_Z, ws);
     double *restrict oG = o[MC_CS_CAPEX_GDP_SHARE], *restrict oT = o[MC_CS_TRAINING_SPEND],
                      *restrict oI = o[MC_CS_INFERENCE_SPEND];
 #pragma GCC ivdep
@@ -366,7 +365,7 @@ static inline __attribute__((always_inline)) void emit_year(const double *const 
 }
 
 /* The base year: the constants and the state of t = 0, and its series. */
-static inline __attribute__((always_inline)) void base_year(const double *const *in, int n,
+static inline __attribute__((always_inline)) void base_year(int ny, const double *const *in, int n,
                                                             double *const *o,
                                                             uint8_t *restrict bind, double *w,
                                                             int ws) {
@@ -399,7 +398,7 @@ static inline __attribute__((always_inline)) void base_year(const double *const 
   double *restrict mg = row(w, W_MG, ws), *restrict dpy = row(w, W_DPY, ws);
   double *restrict uig = row(w, W_UIG, ws), *restrict pey = row(w, W_PEY, ws);
   double *restrict vy = row(w, W_VY, ws), *restrict fprev = row(w, W_FPREV, ws);
-  double *restrict wSt = row(w, W_S, ws), *restrict wX = row(w, W_X, ws),
+  double *restrict wSt = row(w, W_S, ws), *restrict wX = row(w, ROW_X(ny, 0), ws),
                    *restrict wZ = row(w, W_Z, ws);
 #pragma GCC ivdep
   for (int i = 0; i < n; i++) {
@@ -434,7 +433,7 @@ static inline __attribute__((always_inline)) void base_year(const double *const 
     wU[i] = uI;
     wP[i] = P;
   }
-  emit_year(in, n, o, w, ws);
+  emit_year(0, ny, in, n, o, w, ws);
   for (int i = 0; i < n; i++)
     bind[i] = MC_BIND_NONE;
 }
@@ -508,8 +507,7 @@ static inline __attribute__((always_inline)) void later_year(int t, int ny, cons
                          *restrict Zs = row(w, W_ZS, ws);
   double *restrict AE = row(w, ROW_AE(t), ws), *restrict code = row(w, W_CODE, ws);
   double *restrict At = row(w, ROW_A(ny, t), ws), *restrict Xt = row(w, ROW_X(ny, t), ws);
-  double *restrict wSt = row(w, W_S, ws), *restrict wX = row(w, W_X, ws),
-                   *restrict wZ = row(w, W_Z, ws);
+  double *restrict wSt = row(w, W_S, ws), *restrict wZ = row(w, W_Z, ws);
   double *restrict oS = o[MC_CS_HARDWARE_STOCK], *restrict oA = o[MC_CS_HARDWARE_ADDED],
                    *restrict oF = o[MC_CS_POWER_CAPACITY], *restrict oX = o[MC_CS_CAPEX],
                    *restrict oZ = o[MC_CS_HARDWARE_COST];
@@ -566,14 +564,13 @@ static inline __attribute__((always_inline)) void later_year(int t, int ny, cons
     oX[i] = X;
     oZ[i] = Z;
     wSt[i] = S;
-    wX[i] = X;
     wZ[i] = Z;
     wN[i] = N;
     wS[i] = s;
     wU[i] = uI;
     wP[i] = P;
   }
-  emit_year(in, n, o, w, ws);
+  emit_year(t, ny, in, n, o, w, ws);
   /* apart, so that the loop above works on doubles alone: a byte store there
    * makes GCC take 64 samples per step, which spills most of its registers */
   for (int i = 0; i < n; i++)
@@ -588,7 +585,7 @@ static inline __attribute__((always_inline)) void project_chunk(int ny, const do
   const int ws = MC_CAP_WORK_PITCH;
   double *o[MC_CAP_NSERIES];
   year_rows(grid, ny, 0, stride, o);
-  base_year(in, n, o, binding, work, ws);
+  base_year(ny, in, n, o, binding, work, ws);
   /* Vintages older than the longest lifetime of the chunk weigh 0. */
   double Lmax = 1.0;
   for (int i = 0; i < n; i++)

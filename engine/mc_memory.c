@@ -11,9 +11,6 @@
 #include "mc_sample.h"
 #include "mc_state.h"
 
-/* Bytes a sketch store spends per counter (mc_sketch.c: a 64-bit count and a
- * 16-bit counter). */
-#define BYTES_PER_COUNTER (sizeof(uint64_t) + sizeof(uint16_t))
 /* The smallest store a sketch allocates (mc_store_cover). */
 #define MIN_COUNTERS 64
 /* Octaves of a normal or subnormal double's magnitude (biased exponents). */
@@ -106,7 +103,7 @@ int mc_memory_predict(const mc_spec *spec, const mc_sampler *given, mc_memory_es
       out->widest_octaves = oct;
     }
   }
-  double bytes = counters * BYTES_PER_COUNTER;
+  double bytes = counters * MC_SKETCH_BYTES_PER_COUNTER;
   out->sketch_bytes = bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
   out->peak_bytes = 2 * bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)(2 * bytes);
 cleanup:

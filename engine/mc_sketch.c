@@ -40,12 +40,11 @@ void mc_sketch_init(mc_sketch *s, int mbits) {
 /* Bytes of counters held by every store of this process (the engine's memory
  * guard reads it). */
 static size_t held_bytes;
-#define BYTES_PER_BUCKET (sizeof(uint64_t) + sizeof(uint16_t))
 
 size_t mc_sketch_memory(void) { return held_bytes; }
 
 void mc_sketch_free(mc_sketch *s) {
-  held_bytes -= (size_t)(s->pos.cap + s->neg.cap) * BYTES_PER_BUCKET;
+  held_bytes -= (size_t)(s->pos.cap + s->neg.cap) * MC_SKETCH_BYTES_PER_COUNTER;
   free(s->pos.counts);
   free(s->neg.counts);
   free(s->pos.hot);
@@ -63,7 +62,7 @@ static int store_realloc(mc_store *st, int64_t cap, mc_err *e) {
     st->hot = h;
   if (!c || !h)
     MC_RAISE(e, MC_EFAIL, "out of memory for a sketch of %lld buckets", (long long)cap);
-  held_bytes += (size_t)(cap - st->cap) * BYTES_PER_BUCKET;
+  held_bytes += (size_t)(cap - st->cap) * MC_SKETCH_BYTES_PER_COUNTER;
   st->cap = cap;
   return MC_OK;
 }
@@ -75,13 +74,18 @@ MC_CLONES static void fold_hot(uint64_t *restrict c, uint16_t *restrict h, int64
   }
 }
 
+/* No value held in hot[] since the last fold. */
+static void hot_clear(mc_store *st) {
+  st->pending = 0;
+  st->hot_lo = INT64_MAX;
+  st->hot_hi = -1;
+}
+
 void mc_store_flush(mc_store *st) {
   int64_t a = st->hot_lo > 0 ? st->hot_lo : 0, b = st->hot_hi < st->len ? st->hot_hi : st->len - 1;
   if (b >= a)
     fold_hot(st->counts + a, st->hot + a, b - a + 1);
-  st->pending = 0;
-  st->hot_lo = INT64_MAX;
-  st->hot_hi = -1;
+  hot_clear(st);
 }
 
 int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
@@ -96,9 +100,7 @@ int mc_store_cover(mc_store *st, int64_t lo, int64_t hi, mc_err *e) {
     }
     memset(st->counts, 0, (size_t)need * sizeof *st->counts);
     memset(st->hot, 0, (size_t)need * sizeof *st->hot);
-    st->pending = 0;
-    st->hot_lo = INT64_MAX;
-    st->hot_hi = -1;
+    hot_clear(st);
     st->lo = lo;
     st->len = need;
     return MC_OK;

@@ -40,6 +40,10 @@ typedef struct mc_store {
   int64_t hot_hi;
 } mc_store;
 
+/* Bytes a store spends per counter while it counts: a 64-bit count and a
+ * 16-bit hot counter. */
+#define MC_SKETCH_BYTES_PER_COUNTER (sizeof(uint64_t) + sizeof(uint16_t))
+
 /* The count of bucket index st->lo + i (0 <= i < st->len). */
 static inline uint64_t mc_store_get(const mc_store *st, int64_t i) {
   return st->counts[i] + st->hot[i];
