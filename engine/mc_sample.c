@@ -249,6 +249,95 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
   return mc_copula_init(d, rho, names, &s->copula, e);
 }
 
+/* ---- Phi of normal scores, as GSL computes it ----------------------------------
+ *
+ * gsl_cdf_ugaussian_P and _Q evaluate W. J. Cody's rational approximations
+ * (Math. Comp. 23, 1969): for |x| below 0.66291 one in x^2, 0.5 +- x R(x^2);
+ * up to sqrt 32 one in |x| times exp(-xf^2 / 2) exp(-del) with
+ * xf = floor(16 x) / 16 and del = (x - xf)(x + xf) / 2 (libm's exp). Called one
+ * value at a time, each evaluation waits on its own chain of multiplies. Here
+ * the rationals of a run of values are worked in vector lanes, with Cody's
+ * coefficients and GSL's operations in GSL's order (no fma: -ffp-contract=off),
+ * so the same bits; then the exps of the lanes that need them; the rare rest
+ * (|x| below 2^-53 or from sqrt 32, NaN) is left to GSL itself.
+ * tests/test_sample.c checks the bits against GSL. */
+#define PHI_EPS   0x1.0p-53 /* GSL_DBL_EPSILON / 2: P is 0.5 below it */
+#define PHI_SMALL 0.66291
+#define PHI_RUN   256
+static const double phi_a[5] = {2.2352520354606839287, 161.02823106855587881,
+                                1067.6894854603709582, 18154.981253343561249,
+                                0.065682337918207449113};
+static const double phi_b[4] = {47.20258190468824187, 976.09855173777669322,
+                                10260.932208618978205, 45507.789335026729956};
+static const double phi_c[9] = {0.39894151208813466764, 8.8831497943883759412,
+                                93.506656132177855979,  597.27027639480026226,
+                                2494.5375852903726711,  6848.1904505362823326,
+                                11602.651437647350124,  9842.7148383839780218,
+                                1.0765576773720192317e-8};
+static const double phi_d[8] = {22.266688044328115691, 235.38790178262499861,
+                                1519.377599407554805,  6485.558298266760755,
+                                18615.571640885098091, 34900.952721145977266,
+                                38912.003286093271411, 19685.429676859990727};
+
+/* For each x: in r the result where |x| < 0.66291 (z < 0 ? P : 1 - Q), else
+ * the rational of the middle range; the two exps' arguments; and the range
+ * (0 inner, 1 middle, 2 left to GSL). Branch-free, so it vectorizes. */
+MC_CLONES static void phi_rationals(const double *restrict z, int n, double *restrict r,
+                                    double *restrict e1, double *restrict e2,
+                                    uint8_t *restrict range) {
+  const double sqrt32 = 4.0 * M_SQRT2;
+  for (int i = 0; i < n; i++) {
+    double x = z[i], a = fabs(x);
+    /* the steps written out: GCC vectorizes no loop with an inner one */
+    double xs = x * x, sn = phi_a[4] * xs, sd = xs;
+    sn = (sn + phi_a[0]) * xs, sd = (sd + phi_b[0]) * xs;
+    sn = (sn + phi_a[1]) * xs, sd = (sd + phi_b[1]) * xs;
+    sn = (sn + phi_a[2]) * xs, sd = (sd + phi_b[2]) * xs;
+    double small = x * (sn + phi_a[3]) / (sd + phi_b[3]);
+    double mn = phi_c[8] * a, md = a;
+    mn = (mn + phi_c[0]) * a, md = (md + phi_d[0]) * a;
+    mn = (mn + phi_c[1]) * a, md = (md + phi_d[1]) * a;
+    mn = (mn + phi_c[2]) * a, md = (md + phi_d[2]) * a;
+    mn = (mn + phi_c[3]) * a, md = (md + phi_d[3]) * a;
+    mn = (mn + phi_c[4]) * a, md = (md + phi_d[4]) * a;
+    mn = (mn + phi_c[5]) * a, md = (md + phi_d[5]) * a;
+    mn = (mn + phi_c[6]) * a, md = (md + phi_d[6]) * a;
+    double mid = (mn + phi_c[7]) / (md + phi_d[7]);
+    double xf = floor(x * 16.0) / 16.0;
+    double del = (x - xf) * (x + xf);
+    del *= 0.5;
+    e1[i] = -0.5 * xf * xf;
+    e2[i] = -1.0 * del;
+    int inner = (a >= PHI_EPS) & (a < PHI_SMALL), middle = (a >= PHI_SMALL) & (a < sqrt32);
+    /* P(x) = 0.5 + small for x < 0; 1 - Q(x) = 1 - (0.5 - small) for x >= 0 */
+    double in = x < 0 ? 0.5 + small : 1.0 - (0.5 - small);
+    r[i] = inner ? in : mid;
+    range[i] = (uint8_t)(inner ? 0 : middle ? 1 : 2);
+  }
+}
+
+void mc_sample_phi(const double *z, double *u, int n) {
+  double r[PHI_RUN], e1[PHI_RUN], e2[PHI_RUN];
+  uint8_t range[PHI_RUN];
+  for (int c = 0; c < n; c += PHI_RUN) {
+    int m = n - c < PHI_RUN ? n - c : PHI_RUN;
+    const double *zc = z + c;
+    double *uc = u + c;
+    phi_rationals(zc, m, r, e1, e2, range);
+    for (int i = 0; i < m; i++) {
+      double x = zc[i];
+      if (range[i] == 0) {
+        uc[i] = r[i];
+      } else if (range[i] == 1) {
+        double g = exp(e1[i]) * exp(e2[i]) * r[i]; /* P(x) for x < 0, Q(x) for x > 0 */
+        uc[i] = x < 0 ? g : 1.0 - g;
+      } else {
+        uc[i] = x < 0 ? gsl_cdf_ugaussian_P(x) : 1.0 - gsl_cdf_ugaussian_Q(x);
+      }
+    }
+  }
+}
+
 /* mu + sd z clamped to [lo, hi] for every score z in x, in place; exp of
  * mu + sd z (then clamped) when lognormal. */
 MC_CLONES static void scaled_scores(double *restrict x, int n, double mu, double sd, double lo,
@@ -288,8 +377,9 @@ MC_CLONES static void from_scores(const mc_sampler *s, int p, double *z, int n) 
     for (int i = 0; i < n; i++)
       z[i] = mc_exp(a + b * z[i]);
   } else {
+    mc_sample_phi(z, z, n);
     for (int i = 0; i < n; i++) {
-      double v = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
+      double v = z[i];
       /* keep u inside (0, 1): fmin(fmax(v, 2^-60), 1 - 2^-53) for v not NaN, and
        * 2^-60 for NaN as fmax gives, without the calls */
       v = v > 0x1.0p-60 ? v : 0x1.0p-60;
@@ -329,10 +419,9 @@ static void regime_values(const mc_sampler *s, int p, const double *regime, doub
 /* A per-regime parameter in the copula, from its correlated normal scores z:
  * the sample's uniform Phi(z) through its regime's distribution. */
 static void regime_from_scores(const mc_sampler *s, int p, const double *regime, double *z, int n) {
-  for (int i = 0; i < n; i++) {
-    double v = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
-    z[i] = fmin(fmax(v, 0x1.0p-60), 1.0 - 0x1.0p-53);
-  }
+  mc_sample_phi(z, z, n);
+  for (int i = 0; i < n; i++)
+    z[i] = fmin(fmax(z[i], 0x1.0p-60), 1.0 - 0x1.0p-53);
   regime_values(s, p, regime, z, n);
 }
 

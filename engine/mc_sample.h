@@ -44,6 +44,11 @@ typedef struct mc_sampler {
   double cum[MC_MAXREGIME]; /* cumulative regime weights (the last forced to 1) */
 } mc_sampler;
 
+/* u[i] = z[i] < 0 ? Phi(z[i]) : 1 - Q(z[i]) for n scores (u may be z): the
+ * bits of gsl_cdf_ugaussian_P and _Q, with their rational approximations
+ * worked a run of values at a time. */
+void mc_sample_phi(const double *z, double *u, int n);
+
 /* Builds the sampler; MC_EINPUT when the correlations are not positive
  * definite. A distribution whose inverse CDF is iterative (beta, pert,
  * gamma) gets a table of MC_QTABLE_N intervals, interpolated by

@@ -264,6 +264,44 @@ MC_CLONES static int chunk_offsets(const double *restrict x, int n, int sh, uint
   return bad == 0;
 }
 
+/* chunk_offsets for a store whose indices fit 32 bits (sh >= 32) and leave
+ * out index 0 (that of zero), in 32-bit lanes, twice as many per vector. An
+ * offset inside [0, len) then says alone that the value is positive, finite
+ * and not zero: the index of a negative, infinite or NaN value lies above
+ * that of every finite positive one, so above the store, and zero's lies
+ * below it (the offset wraps past len; lo + len <= 2^32). So the largest
+ * offset says whether all are inside. */
+MC_CLONES static int chunk_offsets32(const double *restrict x, int n, int sh, uint32_t lo,
+                                     uint32_t len, uint32_t *restrict k, uint32_t *kmin,
+                                     uint32_t *kmax) {
+  uint32_t mn = UINT32_MAX, mx = 0;
+  for (int i = 0; i < n; i++) {
+    uint32_t o = (uint32_t)(dbits(x[i]) >> sh) - lo;
+    mn = o < mn ? o : mn;
+    mx = o > mx ? o : mx;
+    k[i] = o;
+  }
+  *kmin = mn;
+  *kmax = mx;
+  return n == 0 || mx < len; /* every offset inside the store */
+}
+
+/* The offsets of a chunk into k and their range: chunk_offsets32 where the
+ * store allows it, else chunk_offsets. 1 when the fast path can count them. */
+static int offsets(const mc_store *st, const double *x, int n, int sh, uint32_t *k, uint64_t *kmin,
+                   uint64_t *kmax) {
+  if (st->len == 0 || st->len > INT32_MAX)
+    return 0;
+  if (sh >= 32 && st->lo >= 1) {
+    uint32_t mn, mx;
+    int ok = chunk_offsets32(x, n, sh, (uint32_t)st->lo, (uint32_t)st->len, k, &mn, &mx);
+    *kmin = mn;
+    *kmax = mx;
+    return ok;
+  }
+  return chunk_offsets(x, n, sh, (uint64_t)st->lo, (uint64_t)st->len, k, kmin, kmax);
+}
+
 int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   const int sh = 52 - s->mbits;
   /* A chunk at a time: the fast path takes a chunk of positive finite values
@@ -277,8 +315,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
   while (i < n) {
     int m = n - i < SKETCH_CHUNK ? (int)(n - i) : SKETCH_CHUNK;
     uint64_t kmin, kmax;
-    if (st->len == 0 || st->len > INT32_MAX ||
-        !chunk_offsets(x + i, m, sh, (uint64_t)st->lo, (uint64_t)st->len, k, &kmin, &kmax)) {
+    if (!offsets(st, x + i, m, sh, k, &kmin, &kmax)) {
       /* a chunk with another value: the general path grows the store */
       int rc = add_general(s, x + i, m, e);
       if (rc != MC_OK)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <Random123/philox.h>
+#include <gsl/gsl_cdf.h>
 #include <cmocka.h>
 
 #include "mc_demand.h"
@@ -107,8 +108,43 @@ static void test_uniforms_are_philox(void **state) {
         }
 }
 
+/* mc_sample_phi gives gsl_cdf_ugaussian_P's and _Q's bits: on every range
+ * of their approximations and its edges, signed zeros, the tails, inf and
+ * NaN, and on a million scores spread over (-9, 9) in runs of every length. */
+static void test_phi_is_gsl(void **state) {
+  (void)state;
+  enum { N = 1 << 20 };
+  double *z = malloc(sizeof(double) * N), *u = malloc(sizeof(double) * N);
+  assert_non_null(z);
+  assert_non_null(u);
+  const double edge[] = {0.0, 0x1.0p-53, 0x1.0p-54, 0x1.0p-52, 1e-300, 0.66291,
+                         nextafter(0.66291, 0), nextafter(0.66291, 1), 4.0 * M_SQRT2,
+                         nextafter(4.0 * M_SQRT2, 0), nextafter(4.0 * M_SQRT2, 10), 8.572,
+                         8.6, 37.519, 37.6, 1e300, INFINITY, NAN, 0.0625, 0.5, 1.0, 2.0};
+  int ne = (int)(sizeof edge / sizeof edge[0]), n = 0;
+  for (int i = 0; i < ne; i++) {
+    z[n++] = edge[i];
+    z[n++] = -edge[i];
+  }
+  uint64_t x = 88172645463325252ULL;
+  while (n < N) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    z[n++] = ((double)(x >> 11) * 0x1.0p-53 - 0.5) * 18.0;
+  }
+  for (int at = 0, len = 1; at < N; at += len, len = len % 700 + 1)
+    mc_sample_phi(z + at, u + at, at + len <= N ? len : N - at);
+  for (int i = 0; i < N; i++) {
+    double want = z[i] < 0 ? gsl_cdf_ugaussian_P(z[i]) : 1.0 - gsl_cdf_ugaussian_Q(z[i]);
+    if (memcmp(&u[i], &want, sizeof want) != 0)
+      fail_msg("Phi(%.17g): %.17g, GSL %.17g", z[i], u[i], want);
+  }
+  free(z);
+  free(u);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fast_paths_match_exact),
-                                     cmocka_unit_test(test_uniforms_are_philox)};
+                                     cmocka_unit_test(test_uniforms_are_philox),
+                                     cmocka_unit_test(test_phi_is_gsl)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
