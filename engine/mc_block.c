@@ -169,13 +169,16 @@ MC_CLONES void mc_engine_block_moments(const double *x, int n, double K, double 
    * lanes are two vectors of four per sum, so that they stay in registers
    * (as an array GCC kept them in memory, each add waiting on a store). */
   mc_v4d a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0}, k = {K, K, K, K};
+  const int64_t em = 0x7ff0000000000000;
+  const mc_v4i ex = {em, em, em, em};
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     mc_v4d v0, v1;
     memcpy(&v0, x + i, sizeof v0);
     memcpy(&v1, x + i + 4, sizeof v1);
-    /* v - K, and 0 for NaN and +-inf (where v - v is not 0) */
-    mc_v4i m0 = (v0 - v0) == 0, m1 = (v1 - v1) == 0;
+    /* v - K, and 0 for NaN and +-inf (whose exponent bits are all set: the
+     * test in integer lanes leaves the floating-point adders to the sums) */
+    mc_v4i m0 = ((mc_v4i)v0 & ex) != ex, m1 = ((mc_v4i)v1 & ex) != ex;
     mc_v4d d0 = (mc_v4d)((mc_v4i)(v0 - k) & m0), d1 = (mc_v4d)((mc_v4i)(v1 - k) & m1);
     a0 += d0;
     a1 += d1;

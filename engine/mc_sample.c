@@ -258,7 +258,8 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
  * value at a time, each evaluation waits on its own chain of multiplies. Here
  * the rationals of a run of values are worked in vector lanes, with Cody's
  * coefficients and GSL's operations in GSL's order (no fma: -ffp-contract=off),
- * so the same bits; then the exps of the lanes that need them; the rare rest
+ * so the same bits; then the exps of the lanes that need them (the first from
+ * a table: xf takes 182 values); the rare rest
  * (|x| below 2^-53 or from sqrt 32, NaN) is left to GSL itself.
  * tests/test_sample.c checks the bits against GSL. */
 #define PHI_EPS   0x1.0p-53 /* GSL_DBL_EPSILON / 2: P is 0.5 below it */
@@ -279,11 +280,27 @@ static const double phi_d[8] = {22.266688044328115691, 235.38790178262499861,
                                 18615.571640885098091, 34900.952721145977266,
                                 38912.003286093271411, 19685.429676859990727};
 
+/* exp(-xf^2 / 2) for xf = k / 16 (k = floor(16 x), |x| < sqrt 32, so
+ * -91 <= k <= 90): the first of the middle range's exps, of which there are
+ * only these, from libm as GSL has it, at index k + PHI_K0. */
+#define PHI_K0 91
+static double phi_e1[2 * PHI_K0];
+static int phi_e1_ready; /* a race here writes the same values */
+
+static void phi_init(void) {
+  for (int k = -PHI_K0; k < PHI_K0; k++) {
+    double xf = (double)k / 16.0;
+    phi_e1[k + PHI_K0] = exp(-0.5 * xf * xf);
+  }
+  phi_e1_ready = 1;
+}
+
 /* For each x: in r the result where |x| < 0.66291 (z < 0 ? P : 1 - Q), else
- * the rational of the middle range; the two exps' arguments; and the range
- * (0 inner, 1 middle, 2 left to GSL). Branch-free, so it vectorizes. */
+ * the rational of the middle range; floor(16 x) there (else 0) and the
+ * second exp's argument; and the range (0 inner, 1 middle, 2 left to GSL).
+ * Branch-free, so it vectorizes. */
 MC_CLONES static void phi_rationals(const double *restrict z, int n, double *restrict r,
-                                    double *restrict e1, double *restrict e2,
+                                    int32_t *restrict k16, double *restrict e2,
                                     uint8_t *restrict range) {
   const double sqrt32 = 4.0 * M_SQRT2;
   for (int i = 0; i < n; i++) {
@@ -303,12 +320,12 @@ MC_CLONES static void phi_rationals(const double *restrict z, int n, double *res
     mn = (mn + phi_c[5]) * a, md = (md + phi_d[5]) * a;
     mn = (mn + phi_c[6]) * a, md = (md + phi_d[6]) * a;
     double mid = (mn + phi_c[7]) / (md + phi_d[7]);
-    double xf = floor(x * 16.0) / 16.0;
+    double f16 = floor(x * 16.0), xf = f16 / 16.0;
     double del = (x - xf) * (x + xf);
     del *= 0.5;
-    e1[i] = -0.5 * xf * xf;
     e2[i] = -1.0 * del;
     int inner = (a >= PHI_EPS) & (a < PHI_SMALL), middle = (a >= PHI_SMALL) & (a < sqrt32);
+    k16[i] = middle ? (int32_t)f16 : 0;
     /* P(x) = 0.5 + small for x < 0; 1 - Q(x) = 1 - (0.5 - small) for x >= 0 */
     double in = x < 0 ? 0.5 + small : 1.0 - (0.5 - small);
     r[i] = inner ? in : mid;
@@ -317,24 +334,34 @@ MC_CLONES static void phi_rationals(const double *restrict z, int n, double *res
 }
 
 void mc_sample_phi(const double *z, double *u, int n) {
-  double r[PHI_RUN], e1[PHI_RUN], e2[PHI_RUN];
+  double r[PHI_RUN], e2[PHI_RUN];
+  int32_t k16[PHI_RUN];
   uint8_t range[PHI_RUN];
+  if (!phi_e1_ready)
+    phi_init();
   for (int c = 0; c < n; c += PHI_RUN) {
     int m = n - c < PHI_RUN ? n - c : PHI_RUN;
     const double *zc = z + c;
     double *uc = u + c;
-    phi_rationals(zc, m, r, e1, e2, range);
+    phi_rationals(zc, m, r, k16, e2, range);
+    /* the middle range's values listed first, so that their loop has no
+     * branch on the ranges, which the values mix at random */
+    int mid[PHI_RUN], nmid = 0, rare = 0;
     for (int i = 0; i < m; i++) {
-      double x = zc[i];
-      if (range[i] == 0) {
-        uc[i] = r[i];
-      } else if (range[i] == 1) {
-        double g = exp(e1[i]) * exp(e2[i]) * r[i]; /* P(x) for x < 0, Q(x) for x > 0 */
-        uc[i] = x < 0 ? g : 1.0 - g;
-      } else {
-        uc[i] = x < 0 ? gsl_cdf_ugaussian_P(x) : 1.0 - gsl_cdf_ugaussian_Q(x);
-      }
+      mid[nmid] = i;
+      nmid += range[i] == 1;
+      rare |= range[i] == 2;
     }
+    for (int j = 0; j < nmid; j++) {
+      int i = mid[j];
+      /* P(x) for x < 0, Q(x) for x > 0 */
+      double g = phi_e1[k16[i] + PHI_K0] * exp(e2[i]) * r[i], q = 1.0 - g;
+      r[i] = zc[i] < 0 ? g : q;
+    }
+    for (int i = 0; rare && i < m; i++)
+      if (range[i] == 2)
+        r[i] = zc[i] < 0 ? gsl_cdf_ugaussian_P(zc[i]) : 1.0 - gsl_cdf_ugaussian_Q(zc[i]);
+    memcpy(uc, r, sizeof(double) * (size_t)m); /* u may be z: read in full by now */
   }
 }
 
