@@ -438,9 +438,33 @@ static inline __attribute__((always_inline)) void base_year(int ny, const double
     bind[i] = MC_BIND_NONE;
 }
 
+/* Eight samples' doubles in one vector (GCC's vector extensions: one AVX-512
+ * register, two AVX2 ones, four SSE2 ones), and the lanes' masks. */
+typedef double cap_v8d __attribute__((vector_size(64)));
+typedef int64_t cap_v8i __attribute__((vector_size(64)));
+/* Macros, not functions: a function passing these vectors by value would
+ * change its calling convention with the clone's instruction set. */
+#define load8(p)                                                                                   \
+  ({                                                                                               \
+    cap_v8d v_;                                                                                    \
+    memcpy(&v_, (p), sizeof v_);                                                                   \
+    v_;                                                                                            \
+  })
+#define store8(p, v)                                                                               \
+  do {                                                                                             \
+    cap_v8d s_ = (v);                                                                              \
+    memcpy((p), &s_, sizeof s_);                                                                   \
+  } while (0)
+/* m ? a : b lane by lane (m from a comparison: all ones or zero) */
+#define select8(m, a, b) ((cap_v8d)(((cap_v8i)(a) & (m)) | ((cap_v8i)(b) & ~(m))))
+
 /* S_old, N_old and the hardware cost's sum over the vintages v = vlo .. t-1
  * (the base stock's part first, then v ascending), from the work rows A(v),
- * X(v) (the hardware added and the capex of year v) and A(v) / E(v). */
+ * X(v) (the hardware added and the capex of year v) and A(v) / E(v). Eight
+ * samples at a time through all the vintages, so that the three sums stay
+ * in registers (a pass over the samples per vintage loads and stores them
+ * once per vintage); the same operations on each sample as the scalar loop
+ * that takes the chunk's last n % 8 samples. */
 static inline __attribute__((always_inline)) void
 vintage_sums(int t, int vlo, int ny, const double *const *in, int n, double *w, int ws) {
   const double *restrict S0 = in[MC_CP_HARDWARE_STOCK], *restrict Eb =
@@ -450,8 +474,29 @@ vintage_sums(int t, int vlo, int ny, const double *const *in, int n, double *w, 
   double *restrict Sold = row(w, W_SOLD, ws), *restrict Nold = row(w, W_NOLD, ws),
                    *restrict Zs = row(w, W_ZS, ws);
   const double y = t;
+  const cap_v8d zero = {0}, one = zero + 1.0;
+  int i0 = 0;
+  for (; i0 + 8 <= n; i0 += 8) {
+    cap_v8d Lv = load8(L + i0);
+    cap_v8d r0 = 1 - y / Lv;
+    r0 = select8(r0 > 0.0, r0, zero);
+    cap_v8d b = load8(S0 + i0) * r0;
+    cap_v8d so = b, no = b / load8(Eb + i0), zs = b / load8(Q0 + i0);
+    for (int v = vlo; v < t; v++) {
+      const double age = t - v;
+      cap_v8d wa = Lv - age; /* service_weight */
+      wa = select8(wa < 1.0, wa, one);
+      wa = select8(wa > 0.0, wa, zero);
+      so += load8(row(w, ROW_A(ny, v), ws) + i0) * wa;
+      no += load8(row(w, ROW_AE(v), ws) + i0) * wa;
+      zs += load8(row(w, ROW_X(ny, v), ws) + i0) * wa;
+    }
+    store8(Sold + i0, so);
+    store8(Nold + i0, no);
+    store8(Zs + i0, zs);
+  }
 #pragma GCC ivdep
-  for (int i = 0; i < n; i++) {
+  for (int i = i0; i < n; i++) {
     double r0 = 1 - y / L[i];
     r0 = r0 > 0.0 ? r0 : 0.0;
     double b = S0[i] * r0;
@@ -464,7 +509,7 @@ vintage_sums(int t, int vlo, int ny, const double *const *in, int n, double *w, 
     const double *restrict AE = row(w, ROW_AE(v), ws);
     const double age = t - v;
 #pragma GCC ivdep
-    for (int i = 0; i < n; i++) {
+    for (int i = i0; i < n; i++) {
       double wa = service_weight(L[i], age);
       Sold[i] += A[i] * wa;
       Nold[i] += AE[i] * wa;
