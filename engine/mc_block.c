@@ -15,11 +15,11 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
   int np = M->nparam, ni = mc_spec_ninputs(spec), ncross = spec->ncross, nsens = spec->nsens;
   int xr = spec->nregime ? ni + 1 : 0; /* rows of inX and remap */
   size_t B = MC_BLOCK;
-  size_t doubles =
-      B * (ni + M->ncoef + (size_t)M->nseries * ny + np + ncross) + (size_t)M->work(ny);
+  size_t doubles = B * (ni + M->ncoef + np + ncross) + (size_t)MC_GRID_PITCH * M->nseries * ny +
+                   (size_t)M->work(ny);
   if (nsens)
     doubles += B * (ni + xr + 3 * (size_t)nsens + 1);
-  w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + B * (size_t)ny);
+  w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + MC_GRID_PITCH * (size_t)ny);
   if (!w->mem)
     MC_RAISE(e, MC_EFAIL, "out of memory allocating block buffers");
   double *p = w->mem;
@@ -28,7 +28,7 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
   for (int i = 0; i < M->ncoef; i++, p += B)
     w->coef[i] = p;
   w->grid = p;
-  p += B * M->nseries * ny;
+  p += (size_t)MC_GRID_PITCH * M->nseries * ny;
   w->scratch = p;
   p += B * np;
   w->mwork = p;
@@ -71,18 +71,19 @@ void mc_block_work_free(mc_block_work *w) {
 static void sens_targets(const mc_spec *spec, const mc_stats *st, const mc_model *m,
                          const double *const *in, mc_block_work *w, int n, double *f) {
   mc_model_prepare(m, in, n, w->coef);
-  mc_model_grid(m, in, (const double *const *)w->coef, n, w->grid, MC_BLOCK, w->mwork, w->cat);
+  mc_model_grid(m, in, (const double *const *)w->coef, n, w->grid, MC_GRID_PITCH, w->mwork,
+                w->cat);
   for (int t = 0; t < spec->nsens; t++) {
     const mc_sens_target *tg = &spec->sens[t];
     double *ft = f + (size_t)t * MC_BLOCK;
     if (tg->kind == MC_SENS_SERIES) {
-      const double *x = w->grid + (size_t)(tg->id * st->ny + tg->year) * MC_BLOCK;
+      const double *x = w->grid + (size_t)(tg->id * st->ny + tg->year) * MC_GRID_PITCH;
       for (int i = 0; i < n; i++)
         ft[i] = log(x[i]);
     } else {
       const mc_crossover_spec *c = &spec->cross[tg->id];
       mc_model_crossover(m, in, (const double *const *)w->coef, n, c->lhs, c->rhs, w->grid,
-                         MC_BLOCK, w->year, w->stau);
+                         MC_GRID_PITCH, w->year, w->stau);
       for (int i = 0; i < n; i++)
         ft[i] = isinf(w->stau[i]) ? st->ny - 1 : w->stau[i];
     }
@@ -207,7 +208,7 @@ static void record_faults(const mc_spec *spec, mc_stats *st, const mc_block_work
       if (!mc_spec_has_series(spec, s))
         continue;
       for (int y = 0; y < st->ny && !bad; y++)
-        bad = !isfinite(w->grid[(size_t)(s * st->ny + y) * MC_BLOCK + i]);
+        bad = !isfinite(w->grid[(size_t)(s * st->ny + y) * MC_GRID_PITCH + i]);
     }
     if (!bad)
       continue;
@@ -317,7 +318,7 @@ MC_CLONES static uint32_t count_code(const uint8_t *restrict c, int n, uint8_t k
  * year; a code outside the model's table counts nowhere). */
 static void count_categories(mc_stats *st, const uint8_t *cat, int n) {
   for (int y = 1; y < st->ny; y++) {
-    const uint8_t *c = cat + (size_t)y * MC_BLOCK;
+    const uint8_t *c = cat + (size_t)y * MC_GRID_PITCH;
     for (int k = 0; k < st->ncat; k++)
       st->cat_counts[(size_t)k * st->ny + y] += count_code(c, n, (uint8_t)k);
   }
@@ -346,7 +347,7 @@ static void count_regimes(mc_stats *st, const double *regime, int c, const int *
 static void count_observations(const mc_spec *spec, mc_stats *st, const double *grid, int n) {
   for (int o = 0; o < spec->nobs; o++) {
     const mc_observation *ob = &spec->obs[o];
-    const double *x = grid + (size_t)(ob->series * st->ny + ob->year) * MC_BLOCK;
+    const double *x = grid + (size_t)(ob->series * st->ny + ob->year) * MC_GRID_PITCH;
     double v = ob->value;
     uint64_t k = 0;
     for (int i = 0; i < n; i++)
@@ -374,7 +375,7 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
   phase_mark(env, MC_PH_SKETCH, &clk);
   mc_model_prepare(m, (const double *const *)w->in, n, w->coef);
   mc_model_grid(m, (const double *const *)w->in, (const double *const *)w->coef, n, w->grid,
-                MC_BLOCK, w->mwork, w->cat);
+                MC_GRID_PITCH, w->mwork, w->cat);
   if (st->ncat)
     count_categories(st, w->cat, n);
   if (st->nobs)
@@ -388,7 +389,7 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
       continue;
     for (int y = 0; y < ny; y++) {
       int k = s * ny + y;
-      const double *x = w->grid + (size_t)k * MC_BLOCK;
+      const double *x = w->grid + (size_t)k * MC_GRID_PITCH;
       MC_CHECK(mc_sketch_add(&st->series[k], x, n, e));
       double s1, s2;
       mc_engine_block_moments(x, n, st->shift[k], &s1, &s2);
@@ -404,7 +405,8 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
     record_faults(spec, st, w, n);
   for (int t = 0; t < spec->nsens; t++)
     if (spec->sens[t].kind == MC_SENS_SERIES) {
-      const double *x = w->grid + (size_t)(spec->sens[t].id * ny + spec->sens[t].year) * MC_BLOCK;
+      const double *x =
+          w->grid + (size_t)(spec->sens[t].id * ny + spec->sens[t].year) * MC_GRID_PITCH;
       for (int i = 0; i < n; i++)
         w->fA[(size_t)t * MC_BLOCK + i] = log(x[i]);
     }
@@ -412,7 +414,8 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
   for (int c = 0; c < spec->ncross; c++) {
     double *tau = w->tau[c];
     mc_model_crossover(m, (const double *const *)w->in, (const double *const *)w->coef, n,
-                       spec->cross[c].lhs, spec->cross[c].rhs, w->grid, MC_BLOCK, w->year, tau);
+                       spec->cross[c].lhs, spec->cross[c].rhs, w->grid, MC_GRID_PITCH, w->year,
+                       tau);
     for (int t = 0; t < spec->nsens; t++)
       if (spec->sens[t].kind == MC_SENS_CROSSOVER && spec->sens[t].id == c)
         for (int i = 0; i < n; i++)

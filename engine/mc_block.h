@@ -31,6 +31,13 @@ enum mc_phase {
   MC_NPHASES
 };
 
+/* The doubles between a grid row and the next (and the bytes between rows of
+ * the binding constraints): a block's samples and one cache line more, so
+ * that the rows of one sample (a series' years, a year's series) do not lie
+ * a multiple of 4 kB apart, where they would share the sets of the
+ * first-level cache and evict each other. */
+#define MC_GRID_PITCH (MC_BLOCK + 8)
+
 /* Buffers for one block, allocated once per run (nothing is allocated in the
  * block loop but sketch growth). */
 typedef struct mc_block_work {
@@ -41,7 +48,7 @@ typedef struct mc_block_work {
   double *mwork;
   double *tau[MC_MAXCROSS];
   int *year;
-  uint8_t *cat; /* [ny * MC_BLOCK] binding constraints */
+  uint8_t *cat; /* [ny * MC_GRID_PITCH] binding constraints */
   /* sensitivity: B's inputs, the targets of A, B and the current A_B^(j)
    * ([t * MC_BLOCK + i]), a crossing-time buffer; B's streams */
   double *inB[MC_MAXINPUT];
