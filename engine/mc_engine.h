@@ -82,7 +82,8 @@ typedef struct mc_run_opts {
 /* Collective: processes every block of the part not yet done in st (st may
  * come from a checkpoint on rank 0; the other ranks pass an empty state with
  * the same done bitmap), then reduces onto rank 0, into *result (allocated;
- * NULL on other ranks). Returns MC_ESIGNAL after a checkpoint when *stop was
+ * NULL on other ranks); on one rank st's contents move into *result, leaving
+ * st empty (free it as ever). Returns MC_ESIGNAL after a checkpoint when *stop was
  * raised on any rank. Any rank's failure ends all ranks with its message. */
 int mc_engine_run(const mc_spec *spec, mc_stats *st, const mc_run_opts *opts, MPI_Comm comm,
                   mc_stats **result, mc_err *e);
