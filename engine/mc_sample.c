@@ -96,11 +96,24 @@ static double *build_ztable(void) {
  * end interval the table leaves to the exact inverse, z holds the nearest
  * inner interval's (replaced by the caller). In three passes over runs of
  * ZCHUNK: the interval k and offset t of each u (vectorized), the four table
- * values of each interval copied with two 16-byte loads (the table, 256 kB,
- * lies in the second-level cache, and vector gathers of it cost more), and
- * the cubic (vectorized). The same arithmetic as one loop: the same bits. */
+ * values of each interval copied with two 16-byte loads (ztable_fetch; the
+ * table, 256 kB, lies in the second-level cache), and the cubic (vectorized). The same arithmetic as one loop: the same bits. */
 #define ZCHUNK 256
 typedef double zpair __attribute__((vector_size(16)));
+
+/* The middle pass, one value at a time: GCC would vectorize it by taking
+ * the intervals out of vector registers one by one, which costs more than
+ * the copies (measured: an eighth more for the whole interpolation), and
+ * AVX-512 gathers cost more again (2.5 times these copies). */
+__attribute__((noinline, optimize("no-tree-vectorize"))) static void
+ztable_fetch(const double *restrict q, const int32_t *restrict kk, int m, zpair *restrict lo,
+             zpair *restrict hi) {
+  for (int i = 0; i < m; i++) {
+    memcpy(&lo[i], q + 2 * kk[i], sizeof lo[i]);
+    memcpy(&hi[i], q + 2 * kk[i] + 2, sizeof hi[i]);
+  }
+}
+
 MC_CLONES static void ztable_interp(const double *restrict q, const double *restrict x,
                                     double *restrict z, int n) {
   int32_t kk[ZCHUNK];
@@ -117,10 +130,7 @@ MC_CLONES static void ztable_interp(const double *restrict q, const double *rest
       kk[i] = kc;
       tt[i] = y - k;
     }
-    for (int i = 0; i < m; i++) {
-      memcpy(&lo[i], q + 2 * kk[i], sizeof lo[i]);
-      memcpy(&hi[i], q + 2 * kk[i] + 2, sizeof hi[i]);
-    }
+    ztable_fetch(q, kk, m, lo, hi);
     double *restrict zc = z + c;
     for (int i = 0; i < m; i++) {
       double t = tt[i], a = lo[i][0], ma = lo[i][1], b = hi[i][0], mb = hi[i][1];
