@@ -247,6 +247,8 @@ enum work_row {
   W_Z,
   W_CT, /* 1e6 ET(t) pe(t) and 1e6 EI(t) pe(t) */
   W_CI,
+  W_CD, /* Cd(t) and K(t): capex demand and the chip ceiling */
+  W_K,
   W_NSTATE
 };
 /* After the state: the rows of A(v) / E(v), A(v) and X(v) for each grid year v,
@@ -558,15 +560,24 @@ static inline __attribute__((always_inline)) void later_year(int t, int ny, cons
                    *restrict oZ = o[MC_CS_HARDWARE_COST];
   double *restrict wN = row(w, W_N, ws), *restrict wS = row(w, W_SH, ws),
                    *restrict wU = row(w, W_UI, ws), *restrict wP = row(w, W_P, ws);
+  double *restrict wCd = row(w, W_CD, ws), *restrict wK = row(w, W_K, ws);
   const double y = t;
+  /* The two growth laws first, in a loop of their own: with their
+   * polynomials in the loop below, GCC kept some coefficients on the stack. */
+#pragma GCC ivdep
+  for (int i = 0; i < n; i++) {
+    double dc = decC[i] * qC[i], dk = decK[i] * qK[i];
+    decC[i] = dc;
+    decK[i] = dk;
+    wCd[i] = mc_exp(lnC0[i] + SC[i] * y + CC[i] * (1 - dc));
+    wK[i] = mc_exp(lnK0[i] + SK[i] * y + CK[i] * (1 - dk));
+  }
 #pragma GCC ivdep
   for (int i = 0; i < n; i++) {
     /* the paths that need no state */
-    double dc = decC[i] * qC[i], dk = decK[i] * qK[i], ds = decs[i] * qs[i];
+    double ds = decs[i] * qs[i];
     double G = gdp[i] * gG[i], Q = qy[i] * gQ[i], E = ey[i] * gE[i], Mg = mg[i] * gM[i];
     double dp = dpy[i] * dP[i], ug = uig[i] * gu[i], pe = pey[i] * gp[i], V = vy[i] * gV[i];
-    decC[i] = dc;
-    decK[i] = dk;
     decs[i] = ds;
     gdp[i] = G;
     qy[i] = Q;
@@ -576,9 +587,9 @@ static inline __attribute__((always_inline)) void later_year(int t, int ny, cons
     uig[i] = ug;
     pey[i] = pe;
     vy[i] = V;
-    double Cd = mc_exp(lnC0[i] + SC[i] * y + CC[i] * (1 - dc));
+    double Cd = wCd[i];
     double Cm = sC[i] * G;
-    double K = mc_exp(lnK0[i] + SK[i] * y + CK[i] * (1 - dk));
+    double K = wK[i];
     double M = Mg < Mx[i] ? Mg : Mx[i];
     double P = 1 + (P0[i] - 1) * dp;
     double s = sx[i] / (1 + sa[i] * ds);

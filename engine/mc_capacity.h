@@ -107,7 +107,7 @@ extern const mc_series_info mc_cap_series_table[MC_CAP_NSERIES];
  * input rows lie MC_BLOCK doubles, a multiple of 4 kB, apart). */
 #define MC_CAP_CHUNK      128
 #define MC_CAP_WORK_PITCH (MC_CAP_CHUNK + 8)
-#define MC_CAP_WORK_STATE 34
+#define MC_CAP_WORK_STATE 36
 #define MC_CAPACITY_WORK_DOUBLES(ny)                                                               \
   ((3 * (size_t)(ny) + MC_CAP_WORK_STATE + MC_CAP_NPARAM) * MC_CAP_WORK_PITCH)
 
