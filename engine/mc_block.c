@@ -12,10 +12,10 @@
 int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sketch_limit,
                         mc_err *e) {
   const mc_model_type *M = spec->model;
-  int np = M->nparam, ni = mc_spec_ninputs(spec), ncross = spec->ncross, nsens = spec->nsens;
+  int ni = mc_spec_ninputs(spec), ncross = spec->ncross, nsens = spec->nsens;
   int xr = spec->nregime ? ni + 1 : 0; /* rows of inX and remap */
   size_t B = MC_BLOCK;
-  size_t doubles = B * (ni + M->ncoef + np + ncross) + (size_t)MC_GRID_PITCH * M->nseries * ny +
+  size_t doubles = B * (ni + M->ncoef + ncross) + (size_t)MC_GRID_PITCH * M->nseries * ny +
                    (size_t)M->work(ny);
   if (nsens)
     doubles += B * (ni + xr + 3 * (size_t)nsens + 1);
@@ -29,8 +29,6 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
     w->coef[i] = p;
   w->grid = p;
   p += (size_t)MC_GRID_PITCH * M->nseries * ny;
-  w->scratch = p;
-  p += B * np;
   w->mwork = p;
   p += M->work(ny);
   for (int i = 0; i < ncross; i++, p += B)
@@ -100,7 +98,7 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
   mc_xsum *acc = st->sens + (size_t)(b % MC_SENS_BATCHES) * T * nsum;
   int np = st->npar;
   mc_sampler_block_streams(smp, w->streamB, mc_spec_ninputs(spec), b * MC_BLOCK, n, w->inB,
-                           w->scratch, NULL);
+                           NULL);
   sens_targets(spec, st, m, (const double *const *)w->inB, w, n, w->fB);
   for (int t = 0; t < T; t++) {
     const double *fa = w->fA + (size_t)t * MC_BLOCK, *fb = w->fB + (size_t)t * MC_BLOCK;
@@ -122,8 +120,7 @@ static void sens_block(const mc_spec *spec, const mc_sampler *smp, const mc_mode
     if (pj == np) {
       /* the regime: A's uniforms, B's regimes (every parameter given per
        * regime maps its uniform through B's regime's distribution) */
-      mc_sampler_block_streams(smp, smp->stream, 0, b * MC_BLOCK, n, w->inX, w->scratch,
-                               w->inB[np]);
+      mc_sampler_block_streams(smp, smp->stream, 0, b * MC_BLOCK, n, w->inX, w->inB[np]);
       for (int p = 0; p <= np; p++)
         in[p] = w->inX[p];
     } else {
@@ -367,7 +364,7 @@ int mc_block_process(const mc_block_env *env, mc_stats *st, mc_block_work *w, ui
   struct timespec clk = {0, 0};
   if (env->phase_time)
     clock_gettime(CLOCK_MONOTONIC, &clk);
-  mc_sampler_block(env->smp, first, n, w->in, w->scratch);
+  mc_sampler_block(env->smp, first, n, w->in);
   phase_mark(env, MC_PH_SAMPLE, &clk);
   for (int p = 0; p < st->npar; p++)
     if (mc_stats_param_recorded(spec, p))

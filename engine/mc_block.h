@@ -44,7 +44,6 @@ typedef struct mc_block_work {
   double *in[MC_MAXINPUT]; /* the parameters, then (with regimes) each sample's regime */
   double *coef[MC_MAXPARAM];
   double *grid;
-  double *scratch;
   double *mwork;
   double *tau[MC_MAXCROSS];
   int *year;

@@ -464,7 +464,7 @@ static void regime_from_scores(const mc_sampler *s, int p, const double *regime,
 
 MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const uint64_t *stream,
                                                     int dim_offset, uint64_t first, int n,
-                                                    double *const *out, double *scratch,
+                                                    double *const *out,
                                                     const double *regime_in) {
   const mc_spec *spec = s->spec;
   int np = spec->model->nparam;
@@ -512,18 +512,16 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
     }
   }
   if (s->ncorr_par > 0) {
+    /* the scores in place: each parameter's row is its own */
     double *z[MC_COPULA_MAXDIM];
-    for (int j = 0; j < s->ncorr_par; j++) {
-      z[j] = scratch + (size_t)j * n;
-      memcpy(z[j], out[s->corr_par[j]], sizeof(double) * (size_t)n);
-    }
+    for (int j = 0; j < s->ncorr_par; j++)
+      z[j] = out[s->corr_par[j]];
     mc_copula_apply(&s->copula, z, n);
     for (int j = 0; j < s->ncorr_par; j++) {
       if (s->kind[s->corr_par[j]] == MC_SK_REGIME)
         regime_from_scores(s, s->corr_par[j], regime, z[j], n);
       else
         from_scores(s, s->corr_par[j], z[j], n);
-      memcpy(out[s->corr_par[j]], z[j], sizeof(double) * (size_t)n);
     }
   }
   for (int p = 0; p < np; p++) {
@@ -543,12 +541,10 @@ MC_CLONES static void mc_sampler_block_streams_impl(const mc_sampler *s, const u
 /* The exported entry: a plain function calling the cloned one (clang
  * multiversions only functions it sees defined before their first use). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                              uint64_t first, int n, double *const *out, double *scratch,
-                              const double *regime) {
-  mc_sampler_block_streams_impl(s, stream, dim_offset, first, n, out, scratch, regime);
+                              uint64_t first, int n, double *const *out, const double *regime) {
+  mc_sampler_block_streams_impl(s, stream, dim_offset, first, n, out, regime);
 }
 
-void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
-                      double *scratch) {
-  mc_sampler_block_streams(s, s->stream, 0, first, n, out, scratch, NULL);
+void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out) {
+  mc_sampler_block_streams(s, s->stream, 0, first, n, out, NULL);
 }

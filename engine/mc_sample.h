@@ -68,9 +68,8 @@ void mc_sampler_free(mc_sampler *s);
  * "regime", Sobol' dimension nparam + 1) into out[nparam] (0, 1, ... as
  * doubles); a parameter given per regime maps the sample's own uniform (or,
  * in the copula, the uniform of its correlated normal score) through its
- * regime's distribution. scratch holds at least nparam * n doubles. Pure. */
-void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out,
-                      double *scratch);
+ * regime's distribution. The rows out[p] must be distinct. Pure. */
+void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const *out);
 
 /* As mc_sampler_block with other streams for the inputs' uniforms and
  * Sobol' dimensions dim_offset + p + 1 (the sensitivity design's second
@@ -78,7 +77,6 @@ void mc_sampler_block(const mc_sampler *s, uint64_t first, int n, double *const 
  * inputs, mc_spec_ninputs), and, when regime is not NULL, the regimes given
  * (n of them) instead of drawn (the sensitivity design's A with B's regime). */
 void mc_sampler_block_streams(const mc_sampler *s, const uint64_t *stream, int dim_offset,
-                              uint64_t first, int n, double *const *out, double *scratch,
-                              const double *regime);
+                              uint64_t first, int n, double *const *out, const double *regime);
 
 #endif
