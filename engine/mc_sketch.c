@@ -426,7 +426,11 @@ static void order_by(const double *rank, int np, int *ord) {
 }
 
 void mc_sketch_quantiles(const mc_sketch *s, int np, const double *p, double *out, int interp) {
-  uint64_t n = mc_sketch_count(s);
+  mc_sketch_quantiles_n(s, mc_sketch_count(s), np, p, out, interp);
+}
+
+void mc_sketch_quantiles_n(const mc_sketch *s, uint64_t n, int np, const double *p, double *out,
+                           int interp) {
   enum { MAXQ = 256 };
   double rank[MAXQ];
   int ord[MAXQ], m = 0;

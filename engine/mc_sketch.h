@@ -97,6 +97,11 @@ double mc_sketch_quantile_interp(const mc_sketch *s, double p);
  * same values as np single calls (up to 256 requests). */
 void mc_sketch_quantiles(const mc_sketch *s, int np, const double *p, double *out, int interp);
 
+/* The same, given n = mc_sketch_count(s) (a caller reading s more than once
+ * counts it once). */
+void mc_sketch_quantiles_n(const mc_sketch *s, uint64_t n, int np, const double *p, double *out,
+                           int interp);
+
 /* The index of a value's bucket in its store (|x| for negatives). */
 int64_t mc_sketch_index(const mc_sketch *s, double absx);
 

@@ -86,7 +86,7 @@ void mc_stats_series_percentiles_se(const mc_stats *st, int series, int y, int n
     at[2 * i] = ok ? 100.0 * lo[i] : NAN;
     at[2 * i + 1] = ok ? 100.0 * hi[i] : NAN;
   }
-  mc_sketch_quantiles(s, 2 * np, at, q, 1);
+  mc_sketch_quantiles_n(s, n, 2 * np, at, q, 1);
   for (int i = 0; i < np; i++)
     out[i] = isnan(at[2 * i]) ? NAN : (q[2 * i + 1] - q[2 * i]) * d[i] / (hi[i] - lo[i]);
 }
