@@ -424,6 +424,111 @@ static void test_quantiles_batched(void **state) {
   mc_sketch_free(&s);
 }
 
+/* Counts of x[0 .. n-1] by brute force, for test_fast_path_mixed_chunks:
+ * zeros, non-finite values, and each finite nonzero value's bucket index
+ * (mc_sketch_index of |x|) on its side, in arrays from each side's least index. */
+typedef struct brute {
+  uint64_t zero, nonfinite;
+  int64_t lo[2], n[2];
+  uint64_t *c[2];
+} brute;
+
+static void brute_count(const double *x, int n, const mc_sketch *s, brute *b) {
+  memset(b, 0, sizeof *b);
+  int64_t hi[2] = {-1, -1};
+  b->lo[0] = b->lo[1] = INT64_MAX;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int j = 0; pass == 1 && j < 2; j++) {
+      b->n[j] = hi[j] >= b->lo[j] ? hi[j] - b->lo[j] + 1 : 0;
+      b->c[j] = calloc((size_t)b->n[j] + 1, sizeof(uint64_t));
+    }
+    for (int i = 0; i < n; i++) {
+      if (x[i] == 0) {
+        b->zero += pass;
+      } else if (!isfinite(x[i])) {
+        b->nonfinite += pass;
+      } else {
+        int j = x[i] < 0;
+        int64_t k = mc_sketch_index(s, fabs(x[i]));
+        if (pass == 1) {
+          b->c[j][k - b->lo[j]]++;
+        } else {
+          b->lo[j] = k < b->lo[j] ? k : b->lo[j];
+          hi[j] = k > hi[j] ? k : hi[j];
+        }
+      }
+    }
+  }
+}
+
+/* The fast path takes a chunk only when every value is positive, finite and
+ * inside the store (offsets in 32-bit lanes where the indices fit, mbits <= 20,
+ * else in 64-bit ones): once a store holds a range, chunks that mix values in
+ * it with zeros of either sign, negatives, NaN, infinities and values just
+ * below or above it must count every value, as a count by brute force does. */
+static void test_fast_path_mixed_chunks(void **state) {
+  (void)state;
+  const struct {
+    int mbits;
+    double lo, hi, below, above;
+  } cases[] = {{4, 0.5, 4.0, 0.01, 100.0},
+               {9, 0.5, 4.0, 0.01, 100.0},
+               {20, 1.0, 1.01, 0.99, 1.03},
+               {24, 1.0, 1.001, 0.9995, 1.002}};
+  enum { N = 5000 };
+  static double x[N];
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    mc_sketch s;
+    mc_err e = {0};
+    mc_sketch_init(&s, cases[c].mbits);
+    uint64_t seed = 12345 + c;
+    for (int i = 0; i < N; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      double u = (double)(seed >> 11) * 0x1.0p-53;
+      x[i] = cases[c].lo + u * (cases[c].hi - cases[c].lo);
+    }
+    /* the store first covers [lo, hi] */
+    assert_int_equal(mc_sketch_add(&s, x, 1000, &e), MC_OK);
+    /* then chunks, each with one kind of stray value somewhere: first the
+     * values of the buckets just outside the store (before the others grow it) */
+    int sh = 52 - s.mbits;
+    uint64_t bb = (uint64_t)(s.pos.lo - 1) << sh, ba = (uint64_t)(s.pos.lo + s.pos.len) << sh;
+    double just_below, just_above;
+    memcpy(&just_below, &bb, sizeof bb);
+    memcpy(&just_above, &ba, sizeof ba);
+    const double stray[] = {just_above,  just_below,     0.0,           -0.0,
+                            -1.5,        NAN,            INFINITY,      -INFINITY,
+                            cases[c].lo, cases[c].below, cases[c].above};
+    int ns = (int)(sizeof stray / sizeof stray[0]);
+    for (int i = 1000, k = 0; i < N; i += 256, k++) {
+      int m = N - i < 256 ? N - i : 256;
+      x[i + (k * 37) % m] = stray[k % ns];
+      assert_int_equal(mc_sketch_add(&s, x + i, m, &e), MC_OK);
+    }
+    brute b;
+    brute_count(x, N, &s, &b);
+    assert_int_equal(s.zero, b.zero);
+    assert_int_equal(s.nonfinite, b.nonfinite);
+    const mc_store *st[2] = {&s.pos, &s.neg};
+    uint64_t total = 0;
+    for (int j = 0; j < 2; j++) {
+      for (int64_t i = 0; i < st[j]->len; i++)
+        total += mc_store_get(st[j], i);
+      for (int64_t k = 0; k < b.n[j]; k++) {
+        int64_t at = b.lo[j] + k - st[j]->lo;
+        uint64_t got = at >= 0 && at < st[j]->len ? mc_store_get(st[j], at) : 0;
+        if (got != b.c[j][k])
+          fail_msg("mbits %d, %s store, index %lld: %llu counted, %llu by brute force",
+                   cases[c].mbits, j ? "negative" : "positive", (long long)(b.lo[j] + k),
+                   (unsigned long long)got, (unsigned long long)b.c[j][k]);
+      }
+      free(b.c[j]);
+    }
+    assert_int_equal(total + s.zero + s.nonfinite, N); /* no count anywhere else */
+    mc_sketch_free(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mbits),
@@ -439,6 +544,7 @@ int main(void) {
       cmocka_unit_test(test_store_cover),
       cmocka_unit_test(test_hot_counters_carry),
       cmocka_unit_test(test_quantiles_batched),
+      cmocka_unit_test(test_fast_path_mixed_chunks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
