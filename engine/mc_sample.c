@@ -97,7 +97,8 @@ static double *build_ztable(void) {
  * inner interval's (replaced by the caller). In three passes over runs of
  * ZCHUNK: the interval k and offset t of each u (vectorized), the four table
  * values of each interval copied with two 16-byte loads (ztable_fetch; the
- * table, 256 kB, lies in the second-level cache), and the cubic (vectorized). The same arithmetic as one loop: the same bits. */
+ * table, 256 kB, lies in the second-level cache), and the cubic (vectorized).
+ * The same arithmetic as one loop: the same bits. */
 #define ZCHUNK 256
 typedef double zpair __attribute__((vector_size(16)));
 
@@ -269,8 +270,8 @@ int mc_sampler_init(mc_sampler *s, const mc_spec *spec, mc_err *e) {
  * the rationals of a run of values are worked in vector lanes, with Cody's
  * coefficients and GSL's operations in GSL's order (no fma: -ffp-contract=off),
  * so the same bits; then the exps of the lanes that need them (the first from
- * a table: xf takes 182 values); the rare rest
- * (|x| below 2^-53 or from sqrt 32, NaN) is left to GSL itself.
+ * a table: xf takes 182 values); the rare rest (|x| below 2^-53 or from
+ * sqrt 32, NaN) is left to GSL itself.
  * tests/test_sample.c checks the bits against GSL. */
 #define PHI_EPS   0x1.0p-53 /* GSL_DBL_EPSILON / 2: P is 0.5 below it */
 #define PHI_SMALL 0.66291
