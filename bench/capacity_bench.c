@@ -54,8 +54,9 @@ int main(int argc, char **argv) {
       par[p][i] = v < q->lo ? q->lo : v;
     }
   }
-  double *grid = malloc((size_t)MC_CAP_NSERIES * ny * n * sizeof *grid);
-  double *work = malloc(MC_CAPACITY_WORK_DOUBLES(ny) * sizeof *work);
+  /* on a cache line, as the engine's block buffers are (engine/mc_block.c) */
+  double *grid = aligned_alloc(64, ((size_t)MC_CAP_NSERIES * ny * n * sizeof *grid + 63) / 64 * 64);
+  double *work = aligned_alloc(64, (MC_CAPACITY_WORK_DOUBLES(ny) * sizeof *work + 63) / 64 * 64);
   uint8_t *bind = malloc((size_t)ny * n);
   int *year = malloc(N * sizeof *year);
   double *tau = malloc(N * sizeof *tau);

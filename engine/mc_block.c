@@ -19,7 +19,14 @@ int mc_block_work_alloc(mc_block_work *w, const mc_spec *spec, int ny, size_t sk
                    (size_t)M->work(ny);
   if (nsens)
     doubles += B * (ni + xr + 3 * (size_t)nsens + 1);
-  w->mem = malloc(doubles * sizeof(double) + B * sizeof(int) + MC_GRID_PITCH * (size_t)ny);
+  /* Aligned to a cache line: every row below starts on one (their lengths
+   * are multiples of 64 bytes), so that no vector load or store of the
+   * kernels straddles two lines. With malloc's 16-byte alignment each 64-byte
+   * store of the grid was split: the capacity projection took 410 ns a
+   * sample instead of 255 (Intel Xeon, AVX-512 clone). */
+  size_t bytes = doubles * sizeof(double) + B * sizeof(int) + MC_GRID_PITCH * (size_t)ny;
+  if (posix_memalign(&w->mem, 64, bytes))
+    w->mem = NULL;
   if (!w->mem)
     MC_RAISE(e, MC_EFAIL, "out of memory allocating block buffers");
   double *p = w->mem;
@@ -244,7 +251,7 @@ static void count_crossings(mc_stats *st, int c, const int *year, double *tau, i
   int ny = st->ny;
   uint64_t *h = st->tau_hist + (size_t)c * st->ntau;
   uint8_t *hot = st->tau_hot + (size_t)c * st->ntau;
-  int32_t bin[MC_BLOCK];
+  int32_t bin[MC_BLOCK] MC_ALIGNED;
   crossing_bins(tau, n, (int)st->ntau, bin);
   uint32_t tally[4][MC_MAXYEARS + 1];
   for (int r = 0; r < 4; r++)

@@ -711,7 +711,7 @@ void mc_capacity_crossover(int ny, int n, const double *lhs, const double *rhs, 
                            int *year, double *tau) {
   capacity_first_year(ny, n, lhs, rhs, stride, year);
   enum { CHUNK = 256 };
-  double l0[CHUNK], r0[CHUNK], l1[CHUNK], r1[CHUNK];
+  double l0[CHUNK] MC_ALIGNED, r0[CHUNK] MC_ALIGNED, l1[CHUNK] MC_ALIGNED, r1[CHUNK] MC_ALIGNED;
   for (int c = 0; c < n; c += CHUNK) {
     int m = n - c < CHUNK ? n - c : CHUNK;
     for (int k = 0; k < m; k++) {

@@ -118,7 +118,7 @@ ztable_fetch(const double *restrict q, const int32_t *restrict kk, int m, zpair 
 MC_CLONES static void ztable_interp(const double *restrict q, const double *restrict x,
                                     double *restrict z, int n) {
   int32_t kk[ZCHUNK];
-  double tt[ZCHUNK];
+  double tt[ZCHUNK] MC_ALIGNED;
   zpair lo[ZCHUNK], hi[ZCHUNK]; /* (a, ma) and (b, mb) of each value's interval */
   for (int c = 0; c < n; c += ZCHUNK) {
     int m = n - c < ZCHUNK ? n - c : ZCHUNK;
@@ -168,7 +168,7 @@ static void normal_scores(const mc_sampler *s, double *x, int n) {
       x[i] = gsl_cdf_ugaussian_Pinv(x[i]);
     return;
   }
-  double z[MC_BLOCK];
+  double z[MC_BLOCK] MC_ALIGNED;
   uint8_t edge[MC_BLOCK / ZRUN];
   for (int at = 0; at < n; at += MC_BLOCK) {
     double *xb = x + at;

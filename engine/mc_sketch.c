@@ -309,7 +309,7 @@ int mc_sketch_add(mc_sketch *s, const double *x, int64_t n, mc_err *e) {
    * a chunk with another value (a new extreme, a zero, a negative or
    * non-finite value) goes to the general path, which grows the stores once
    * for the chunk, and the next chunk tries the fast path again. */
-  uint32_t k[SKETCH_CHUNK];
+  uint32_t k[SKETCH_CHUNK] MC_ALIGNED;
   int64_t i = 0;
   mc_store *st = &s->pos;
   while (i < n) {
