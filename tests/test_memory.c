@@ -1,10 +1,12 @@
 /* The memory prediction (engine/mc_memory.c) against the bytes the sketches
  * really hold: each job's blocks are run in order into one state, as a rank
  * does, and the counters mc_sketch_memory reports must be at most the
- * prediction and at least half of it. */
+ * prediction and at least half of it. Each job's block buffers are also
+ * checked to start every row on a cache line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,6 +19,34 @@
 #include "mc_sample.h"
 #include "mc_state.h"
 
+/* Every row of a block's buffers that a vector loop reads or writes starts on
+ * a 64-byte cache line (a row 16 bytes off one splits each AVX-512 access). */
+static void assert_line(const void *p, const char *what) {
+  if ((uintptr_t)p % 64)
+    fail_msg("%s at %p is not on a 64-byte line", what, p);
+}
+
+static void check_alignment(const mc_spec *spec, const mc_block_work *w, int ny) {
+  for (int i = 0; i < mc_spec_ninputs(spec); i++)
+    assert_line(w->in[i], "an input row");
+  for (int i = 0; i < spec->model->ncoef; i++)
+    assert_line(w->coef[i], "a coefficient row");
+  for (int k = 0; k < spec->model->nseries * ny; k++)
+    assert_line(w->grid + (size_t)k * MC_GRID_PITCH, "a grid row");
+  assert_line(w->mwork, "the kernel's work");
+  for (int c = 0; c < spec->ncross; c++)
+    assert_line(w->tau[c], "a crossing-time row");
+  assert_line(w->year, "the crossover years");
+  /* the binding constraints are bytes, their rows MC_GRID_PITCH bytes apart:
+   * only the first is on a line */
+  assert_line(w->cat, "the binding constraints");
+  if (spec->nsens) {
+    for (int i = 0; i < mc_spec_ninputs(spec); i++)
+      assert_line(w->inB[i], "a sensitivity input row");
+    assert_line(w->fA, "the sensitivity targets");
+  }
+}
+
 /* Bytes of sketch counters after every block of spec, run in order. */
 static size_t actual_bytes(const mc_spec *spec) {
   mc_err e = {0};
@@ -28,6 +58,7 @@ static size_t actual_bytes(const mc_spec *spec) {
   assert_int_equal(mc_stats_alloc(spec, &st, &e), MC_OK);
   assert_int_equal(mc_sampler_init(&smp, spec, &e), MC_OK);
   assert_int_equal(mc_block_work_alloc(&w, spec, st->ny, SIZE_MAX, &e), MC_OK);
+  check_alignment(spec, &w, st->ny);
   mc_model_init(&model, spec);
   mc_block_env env = {spec, &smp, &model, NULL, NULL, NULL};
   for (uint64_t b = 0; b < st->nblocks; b++)
