@@ -67,6 +67,10 @@ MC_CLONES static void philox_words_c(uint64_t seed, uint64_t stream, uint64_t c0
  * does not find in the C above (it emits the slow 64-bit vpmullq there):
  * 8 counters per AVX-512 vector, 4 per AVX2 one. Integer arithmetic, so the
  * bits are the C loop's (tests/test_sample.c checks every level). */
+/* Vectors of counters the rounds work on at once. bench/hot_bench on the AMD
+ * EPYC, ns per AVX-512 uniform: 2.19 with 4 ways, 2.37 with 1; 2.66 before,
+ * with 1 way and the high word from four partial sums instead of two. */
+#define PHILOX_WAYS 4
 #define PHILOX_LANES(V, W, P, SET1, ADD, AND, XOR, SRLI, SLLI, MUL, STOREU, IOTA)                  \
   static inline __attribute__((target(P), always_inline))                                          \
   V philox_mulhi_##W(V a, uint64_t k, V *lo) {                                                     \
@@ -74,35 +78,46 @@ MC_CLONES static void philox_words_c(uint64_t seed, uint64_t stream, uint64_t c0
             bh = SET1((long long)(k >> 32));                                                       \
     V ah = SRLI(a, 32);                                                                            \
     V p00 = MUL(a, bl), p01 = MUL(a, bh), p10 = MUL(ah, bl), p11 = MUL(ah, bh);                    \
-    V mid = ADD(ADD(SRLI(p00, 32), AND(p01, m32)), AND(p10, m32));                                 \
-    *lo = ADD(p00, SLLI(ADD(p01, p10), 32));                                                       \
-    return ADD(ADD(p11, SRLI(p01, 32)), ADD(SRLI(p10, 32), SRLI(mid, 32)));                        \
+    /* a b = p11 2^64 + (p01 + p10) 2^32 + p00; neither sum below can wrap */                      \
+    V t = ADD(p10, SRLI(p00, 32)), u = ADD(p01, AND(t, m32));                                      \
+    *lo = ADD(SLLI(u, 32), AND(p00, m32));                                                         \
+    return ADD(ADD(p11, SRLI(t, 32)), SRLI(u, 32));                                                \
   }                                                                                                \
   __attribute__((target(P))) static void philox_words_##W(                                         \
       uint64_t seed, uint64_t stream, uint64_t c0, int m, uint64_t *w0, uint64_t *w1,              \
       uint64_t *w2, uint64_t *w3) {                                                                \
-    const int L = (int)(sizeof(V) / 8);                                                            \
-    for (int j = 0; j + L <= m; j += L) {                                                          \
-      V x0 = ADD(SET1((long long)(c0 + (uint64_t)j)), IOTA), x1 = SET1(0), x2 = SET1(0),           \
-        x3 = SET1(0);                                                                              \
+    /* PHILOX_WAYS vectors of counters at a time: the rounds of one vector                         \
+     * are a chain of dependent operations, and independent chains beside                          \
+     * it fill the gaps */                                                                         \
+    const int L = (int)(sizeof(V) / 8), U = PHILOX_WAYS;                                           \
+    for (int j = 0; j + U * L <= m; j += U * L) {                                                  \
+      V x0[PHILOX_WAYS], x1[PHILOX_WAYS], x2[PHILOX_WAYS], x3[PHILOX_WAYS];                        \
+      for (int v = 0; v < U; v++) {                                                                \
+        x0[v] = ADD(SET1((long long)(c0 + (uint64_t)(j + v * L))), IOTA);                          \
+        x1[v] = x2[v] = x3[v] = SET1(0);                                                           \
+      }                                                                                            \
       uint64_t k0 = seed, k1 = stream;                                                             \
       for (int r = 0; r < 10; r++) {                                                               \
-        V lo0, lo1;                                                                                \
-        V hi0 = philox_mulhi_##W(x0, PHILOX_M4x64_0, &lo0);                                        \
-        V hi1 = philox_mulhi_##W(x2, PHILOX_M4x64_1, &lo1);                                        \
-        x0 = XOR(XOR(hi1, x1), SET1((long long)k0));                                               \
-        x1 = lo1;                                                                                  \
-        x2 = XOR(XOR(hi0, x3), SET1((long long)k1));                                               \
-        x3 = lo0;                                                                                  \
+        for (int v = 0; v < U; v++) {                                                              \
+          V lo0, lo1;                                                                              \
+          V hi0 = philox_mulhi_##W(x0[v], PHILOX_M4x64_0, &lo0);                                   \
+          V hi1 = philox_mulhi_##W(x2[v], PHILOX_M4x64_1, &lo1);                                   \
+          x0[v] = XOR(XOR(hi1, x1[v]), SET1((long long)k0));                                       \
+          x1[v] = lo1;                                                                             \
+          x2[v] = XOR(XOR(hi0, x3[v]), SET1((long long)k1));                                       \
+          x3[v] = lo0;                                                                             \
+        }                                                                                          \
         k0 += PHILOX_W64_0;                                                                        \
         k1 += PHILOX_W64_1;                                                                        \
       }                                                                                            \
-      STOREU((void *)(w0 + j), x0);                                                                \
-      STOREU((void *)(w1 + j), x1);                                                                \
-      STOREU((void *)(w2 + j), x2);                                                                \
-      STOREU((void *)(w3 + j), x3);                                                                \
+      for (int v = 0; v < U; v++) {                                                                \
+        STOREU((void *)(w0 + j + v * L), x0[v]);                                                   \
+        STOREU((void *)(w1 + j + v * L), x1[v]);                                                   \
+        STOREU((void *)(w2 + j + v * L), x2[v]);                                                   \
+        STOREU((void *)(w3 + j + v * L), x3[v]);                                                   \
+      }                                                                                            \
     }                                                                                              \
-    int done = m - m % L;                                                                          \
+    int done = m - m % (U * L);                                                                    \
     philox_words_c(seed, stream, c0 + (uint64_t)done, m - done, w0 + done, w1 + done, w2 + done,   \
                    w3 + done);                                                                     \
   }
