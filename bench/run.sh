@@ -5,11 +5,13 @@
 #   1. cost per phase (mc_bench, one core, median of 5);
 #   2. end to end (`crossover run`, sampling to write) at 1 and 2 ranks:
 #      samples/s, samples/s per core, parallel efficiency (medians of R runs,
-#      the two models' runs alternating);
-#   3. peak memory per rank at growing sample counts (flat in n);
-#   4. the NumPy reference of each model (bench/numpy_baseline.py) on the same
-#      machine in the same run, and the ratio.
-# Usage: bench/run.sh [BUILD_DIR]   (env: N samples per run, R repeats, SIZES, MODELS)
+#      the two models' runs alternating), and the NumPy reference of each
+#      model (bench/numpy_baseline.py, one core) run after each of its 1-rank
+#      runs, so that each pair meets the same load on a shared machine: the
+#      ratio of the medians and the median of the pairs' ratios;
+#   3. peak memory per rank at growing sample counts (flat in n).
+# Usage: bench/run.sh [BUILD_DIR]   (env: N samples per run, R repeats, SIZES, MODELS,
+#                                    NUMPY_N samples per NumPy run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -39,11 +41,20 @@ run() {
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== 2. end to end, $N samples, median of $R (models alternating)"
+numpy_rate() {
+  /usr/bin/python3 bench/numpy_baseline.py --model "$1" -n "$NUMPY_N" --repeat 1 --json |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["samples_per_second"]["total"])'
+}
+
+echo "== 2. end to end, $N samples, median of $R (models alternating; NumPy, $NUMPY_N samples, after each 1-rank run)"
+for m in $MODELS; do : > "$tmp/numpy-$m"; done
 for ranks in 1 2; do
   for m in $MODELS; do : > "$tmp/rates-$m-$ranks"; done
   for _ in $(seq "$R"); do
-    for m in $MODELS; do run "${job[$m]}" "$ranks" "$N" | awk '{print $1}' >> "$tmp/rates-$m-$ranks"; done
+    for m in $MODELS; do
+      run "${job[$m]}" "$ranks" "$N" | awk '{print $1}' >> "$tmp/rates-$m-$ranks"
+      [ "$ranks" = 1 ] && numpy_rate "$m" >> "$tmp/numpy-$m"
+    done
   done
 done
 declare -A rate
@@ -56,6 +67,10 @@ for m in $MODELS; do
   done
   awk -v a="${rate[$m-1]}" -v b="${rate[$m-2]}" -v m="$m" \
     'BEGIN {printf "  %-8s parallel efficiency 1 -> 2 ranks: %.1f%%\n", m, 100 * b / (2 * a)}'
+  np=$(median < "$tmp/numpy-$m")
+  pairs=$(paste -d' ' "$tmp/rates-$m-1" "$tmp/numpy-$m" | awk '{print $1 / $2}' | median)
+  printf '  %-8s numpy: %.4g samples/s (runs: %s); crossover (1 rank) / numpy: %.1fx, median of the pairs %.1fx\n' \
+    "$m" "$np" "$(awk '{printf "%.3g ", $1}' "$tmp/numpy-$m")" "$(awk -v a="${rate[$m-1]}" -v b="$np" 'BEGIN {print a / b}')" "$pairs"
 done
 
 echo "== 3. peak memory per rank (2 ranks)"
@@ -63,12 +78,4 @@ for m in $MODELS; do
   for n in $SIZES; do
     printf '  %-8s %12d samples: %s MiB\n' "$m" "$n" "$(run "${job[$m]}" 2 "$n" | awk '{print $3}')"
   done
-done
-
-echo "== 4. NumPy references (bench/numpy_baseline.py, $NUMPY_N samples, one core)"
-for m in $MODELS; do
-  np=$(/usr/bin/python3 bench/numpy_baseline.py --model "$m" -n "$NUMPY_N" --repeat 1 --json |
-    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["samples_per_second"]["total"])')
-  printf '  %-8s numpy: %.4g samples/s; crossover (1 rank) / numpy: %.1fx\n' "$m" "$np" \
-    "$(awk -v a="${rate[$m-1]}" -v b="$np" 'BEGIN {print a / b}')"
 done
