@@ -13,20 +13,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "capacity_central.h"
 #include "mc_capacity.h"
 #include "mc_engine.h" /* MC_BLOCK */
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
   int horizon = argc > 1 ? atoi(argv[1]) : 2040;
@@ -64,22 +54,22 @@ int main(int argc, char **argv) {
     return 1;
   double tg[99], tc[99], sink = 0;
   for (int r = 0; r < repeats; r++) {
-    double t0 = now();
+    double t0 = bench_now();
     for (int b = 0; b < blocks; b++)
       mc_capacity_grid(ny, in, n, grid, n, bind, n, work);
-    double t1 = now();
+    double t1 = bench_now();
     const double *l = grid + (size_t)MC_CS_INFERENCE_COMPUTE * ny * n,
                  *rr = grid + (size_t)MC_CS_TRAINING_COMPUTE * ny * n;
     for (int b = 0; b < blocks; b++) {
       mc_capacity_crossover(ny, n, l, rr, n, year, tau);
       sink += tau[b % n];
     }
-    double t2 = now();
+    double t2 = bench_now();
     tg[r] = (t1 - t0) / ((double)blocks * n) * 1e9;
     tc[r] = (t2 - t1) / ((double)blocks * n) * 1e9;
   }
-  qsort(tg, repeats, sizeof tg[0], cmp);
-  qsort(tc, repeats, sizeof tc[0], cmp);
+  qsort(tg, repeats, sizeof tg[0], bench_cmp);
+  qsort(tc, repeats, sizeof tc[0], bench_cmp);
   printf("model capacity, %d grid years, blocks of %d, %d blocks, median of %d runs\n", ny, n,
          blocks, repeats);
   printf("mc_capacity_grid       %8.1f ns/sample\n", tg[repeats / 2]);

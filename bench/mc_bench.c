@@ -12,20 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "mc_engine.h"
 #include "mc_h5.h"
 #include "mc_job.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 enum { PH_WRITE = MC_NPHASES, PH_TOTAL, NPH };
 static const char *names[NPH] = {"sampling", "projection", "crossovers", "sketches+moments",
@@ -65,18 +55,18 @@ int main(int argc, char **argv) {
     }
     mc_run_opts opts = {.part_k = 1, .part_n = 1, .phase_time = t[r]};
     MPI_Barrier(MPI_COMM_WORLD);
-    double t0 = now();
+    double t0 = bench_now();
     if (mc_engine_run(&job.spec, st, &opts, MPI_COMM_WORLD, &res, &e)) {
       fprintf(stderr, "%s\n", e.msg);
       MPI_Abort(MPI_COMM_WORLD, 2);
     }
-    double t1 = now();
+    double t1 = bench_now();
     if (rank == 0) {
       mc_h5_meta meta = {1, size, "", 0, 0};
       if (mc_h5_write(tmpl, &job, res, &meta, &e))
         fprintf(stderr, "%s\n", e.msg);
     }
-    double t2 = now();
+    double t2 = bench_now();
     t[r][PH_WRITE] = t2 - t1;
     t[r][PH_TOTAL] = t2 - t0;
     mc_stats_free(st);
@@ -95,7 +85,7 @@ int main(int argc, char **argv) {
       double v[64];
       for (int r = 0; r < reps; r++)
         v[r] = t[r][ph];
-      qsort(v, reps, sizeof v[0], cmp);
+      qsort(v, reps, sizeof v[0], bench_cmp);
       double med = v[reps / 2];
       printf("  %-18s %16.1f %16.4g\n", names[ph], 1e9 * med / per_rank,
              med > 0 ? per_rank / med : INFINITY);
